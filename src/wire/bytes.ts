@@ -21,8 +21,22 @@ export function writeU32(b: Uint8Array, o: number, v: number): void {
   b[o + 3] = v;
 }
 
+/**
+ * Next hops, originator ids and peer addresses repeat across thousands of UPDATEs: formatting
+ * each once and sharing the string saves time and garbage. A bounded memo, invisible to callers.
+ */
+const ipv4Text = new Map<number, string>();
+const IPV4_TEXT_MAX = 1 << 16;
+
 export function ipv4ToString(b: Uint8Array, o: number): string {
-  return `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+  const key = (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+  let s = ipv4Text.get(key);
+  if (s === undefined) {
+    s = `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+    if (ipv4Text.size >= IPV4_TEXT_MAX) ipv4Text.clear();
+    ipv4Text.set(key, s);
+  }
+  return s;
 }
 
 export function u32ToIpv4(v: number): string {

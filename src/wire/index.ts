@@ -33,3 +33,5 @@ export {
   MAX_SHUTDOWN_COMMUNICATION,
 } from './notification.js';
 export * from './inspect.js';
+export * from './json.js';
+export { AttributeCache } from './attrs/cache.js';

@@ -66,9 +66,8 @@ function walkAttributes(b: Uint8Array, start: number, end: number): RawAttr[] | 
 
 /** Guesses whether AS_PATH holds 2- or 4-octet ASNs; null when the bytes do not say. */
 function guessAsn4(b: Uint8Array, a: RawAttr): boolean | null {
-  const v = b.subarray(a.start, a.end);
-  const four = decodeSegments(v, 4);
-  const two = decodeSegments(v, 2);
+  const four = decodeSegments(b, a.start, a.end, 4);
+  const two = decodeSegments(b, a.start, a.end, 2);
   const ok4 = typeof four !== 'string';
   const ok2 = typeof two !== 'string';
   if (ok4 !== ok2) return ok4;

@@ -52,18 +52,17 @@ export function decodeMessage(b: Uint8Array, ctx: CodecContext): Decoded {
     });
   }
   const msg = length === b.length ? b : b.subarray(0, length);
-  const body = msg.subarray(HEADER_LENGTH);
   switch (type) {
-    case MessageType.OPEN:
-      return { message: decodeOpenBody(body), length };
     case MessageType.UPDATE:
       return { message: decodeUpdateBody(msg, ctx, HEADER_LENGTH), length };
+    case MessageType.OPEN:
+      return { message: decodeOpenBody(msg.subarray(HEADER_LENGTH)), length };
     case MessageType.NOTIFICATION:
-      return { message: decodeNotificationBody(body), length };
+      return { message: decodeNotificationBody(msg.subarray(HEADER_LENGTH)), length };
     case MessageType.KEEPALIVE:
       return { message: KEEPALIVE, length };
     default:
-      return { message: decodeRouteRefreshBody(body, msg), length };
+      return { message: decodeRouteRefreshBody(msg.subarray(HEADER_LENGTH), msg), length };
   }
 }
 

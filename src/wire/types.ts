@@ -3,6 +3,7 @@
 // capabilities into parameters, the order of attributes, unused bits of prefixes).
 
 import type { BgpError } from './errors.js';
+import type { AttributeCache } from './attrs/cache.js';
 import type { FamilyKey } from './constants.js';
 
 /**
@@ -21,6 +22,11 @@ export interface CodecContext {
    * (length + address), no AFI/SAFI and no NLRI. Set by the MRT reader, never by a session.
    */
   readonly mrtRibEntry?: { afi: number; safi: number };
+  /**
+   * Optional interning of decoded attributes (all but MP_REACH/MP_UNREACH): identical attribute
+   * bytes decode to the same shared, immutable object. Owned by the caller (one per session).
+   */
+  readonly attributeCache?: AttributeCache;
 }
 
 export const DEFAULT_CONTEXT: CodecContext = Object.freeze({

@@ -5,6 +5,7 @@ import { AttrFlag, AttrType, familyKey, IPV4_UNICAST } from './constants.js';
 import { BgpError, ErrorCode, UpdateSubcode, type ErrorAction } from './errors.js';
 import { isProblem, type AttrCodec } from './attrs/codec.js';
 import { codecByCode, codecFor } from './attrs/registry.js';
+import { AttributeCache } from './attrs/cache.js';
 import { decodePrefixes, emptyPrefixList, encodePrefixes, prefixesEncodingLength } from './prefix.js';
 import type { CodecContext, PathAttribute, PrefixList, UpdateMessage } from './types.js';
 
@@ -91,6 +92,16 @@ export function decodePathAttributes(b: Uint8Array, start: number, end: number, 
       continue;
     }
 
+    const cache = ctx.attributeCache;
+    let hash = -1;
+    if (cache && code !== AttrType.MP_REACH_NLRI && code !== AttrType.MP_UNREACH_NLRI) {
+      hash = AttributeCache.hash(b, attrStart, o);
+      const hit = cache.lookup(b, attrStart, o, hash, ctx.asn4);
+      if (hit) {
+        attributes.push(hit);
+        continue;
+      }
+    }
     const codec = codecByCode[code];
     if (!codec) {
       if ((flags & AttrFlag.OPTIONAL) === 0) {
@@ -104,6 +115,8 @@ export function decodePathAttributes(b: Uint8Array, start: number, end: number, 
     if (err) {
       if (err.action === 'session-reset' || err.action === 'afi-safi-disable') throw err;
       (errors ??= []).push(err);
+    } else if (hash >= 0) {
+      cache!.store(b, attrStart, o, hash, ctx.asn4, attributes[attributes.length - 1]!);
     }
   }
   return { attributes, errors: errors ?? NO_ERRORS, truncated };
@@ -125,7 +138,7 @@ function checkAndDecode(
   if ((flags & 0xc0) !== codec.flags) {
     return updateError(UpdateSubcode.ATTRIBUTE_FLAGS_ERROR, `attribute ${codec.code} flags 0x${flags.toString(16)}`, codec.onError, b.slice(attrStart, end), attrStart);
   }
-  const decoded = codec.decode(b.subarray(valueStart, end), flags, ctx);
+  const decoded = codec.decode(b, valueStart, end, flags, ctx);
   if (isProblem(decoded)) {
     let action = codec.onError;
     // MP attributes whose AFI/SAFI cannot even be read leave no family to disable.

@@ -17,8 +17,11 @@ export interface AttrCodec<A extends PathAttribute = PathAttribute> {
   readonly flags: number;
   /** RFC 7606 s7 handling when the attribute is malformed. */
   readonly onError: ErrorAction;
-  /** Decodes the value; returns an AttrProblem when it is malformed. `v` is only valid during the call. */
-  decode(v: Uint8Array, flags: number, ctx: CodecContext): A | AttrProblem;
+  /**
+   * Decodes the value b[start, end); returns an AttrProblem when it is malformed. Offsets rather
+   * than a subarray: a view object per attribute costs more than decoding most attributes.
+   */
+  decode(b: Uint8Array, start: number, end: number, flags: number, ctx: CodecContext): A | AttrProblem;
   /** Length of the value encode() writes. */
   valueLength(a: A, ctx: CodecContext): number;
   /** Writes the value at b[o] and returns the offset after it. */

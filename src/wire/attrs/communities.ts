@@ -21,11 +21,11 @@ export const communities: AttrCodec<CommunitiesAttr> = {
   type: 'communities',
   flags: 0xc0,
   onError: 'treat-as-withdraw', // RFC 7606 s7.8
-  decode(v, flags) {
-    const bad = badLength('COMMUNITIES', v.length, 4);
+  decode(b, s, e, flags) {
+    const bad = badLength('COMMUNITIES', e - s, 4);
     if (bad) return bad;
-    const list = new Array<number>(v.length >> 2);
-    for (let i = 0; i < list.length; i++) list[i] = readU32(v, 4 * i);
+    const list = new Array<number>((e - s) >> 2);
+    for (let i = 0; i < list.length; i++) list[i] = readU32(b, s + 4 * i);
     return { type: 'communities', flags, communities: list };
   },
   valueLength: (a) => 4 * a.communities.length,
@@ -43,11 +43,11 @@ export const extendedCommunities: AttrCodec<ExtendedCommunitiesAttr> = {
   type: 'extended-communities',
   flags: 0xc0,
   onError: 'treat-as-withdraw', // RFC 7606 s7.14
-  decode(v, flags) {
-    const bad = badLength('EXTENDED_COMMUNITIES', v.length, 8);
+  decode(b, s, e, flags) {
+    const bad = badLength('EXTENDED_COMMUNITIES', e - s, 8);
     if (bad) return bad;
-    const list = new Array<string>(v.length >> 3);
-    for (let i = 0; i < list.length; i++) list[i] = toHex(v, 8 * i, 8 * i + 8);
+    const list = new Array<string>((e - s) >> 3);
+    for (let i = 0; i < list.length; i++) list[i] = toHex(b, s + 8 * i, s + 8 * i + 8);
     return { type: 'extended-communities', flags, communities: list };
   },
   valueLength: (a) => 8 * a.communities.length,
@@ -66,11 +66,11 @@ export const largeCommunities: AttrCodec<LargeCommunityAttr> = {
   type: 'large-communities',
   flags: 0xc0,
   onError: 'treat-as-withdraw', // RFC 8092 s6
-  decode(v, flags) {
-    const bad = badLength('LARGE_COMMUNITY', v.length, 12);
+  decode(b, s, e, flags) {
+    const bad = badLength('LARGE_COMMUNITY', e - s, 12);
     if (bad) return bad;
-    const list = new Array<readonly [number, number, number]>(v.length / 12);
-    for (let i = 0; i < list.length; i++) list[i] = [readU32(v, 12 * i), readU32(v, 12 * i + 4), readU32(v, 12 * i + 8)];
+    const list = new Array<readonly [number, number, number]>((e - s) / 12);
+    for (let i = 0, o = s; i < list.length; i++, o += 12) list[i] = [readU32(b, o), readU32(b, o + 4), readU32(b, o + 8)];
     return { type: 'large-communities', flags, communities: list };
   },
   valueLength: (a) => 12 * a.communities.length,
@@ -90,9 +90,9 @@ export const originatorId: AttrCodec<OriginatorIdAttr> = {
   type: 'originator-id',
   flags: 0x80,
   onError: 'treat-as-withdraw', // RFC 7606 s7.9
-  decode(v, flags) {
-    if (v.length !== 4) return problem(UpdateSubcode.ATTRIBUTE_LENGTH_ERROR, `ORIGINATOR_ID length ${v.length}, expected 4`);
-    return { type: 'originator-id', flags, originatorId: ipv4ToString(v, 0) };
+  decode(b, s, e, flags) {
+    if (e - s !== 4) return problem(UpdateSubcode.ATTRIBUTE_LENGTH_ERROR, `ORIGINATOR_ID length ${e - s}, expected 4`);
+    return { type: 'originator-id', flags, originatorId: ipv4ToString(b, s) };
   },
   valueLength: () => 4,
   encode(a, b, o) {
@@ -106,11 +106,11 @@ export const clusterList: AttrCodec<ClusterListAttr> = {
   type: 'cluster-list',
   flags: 0x80,
   onError: 'treat-as-withdraw', // RFC 7606 s7.10
-  decode(v, flags) {
-    const bad = badLength('CLUSTER_LIST', v.length, 4);
+  decode(b, s, e, flags) {
+    const bad = badLength('CLUSTER_LIST', e - s, 4);
     if (bad) return bad;
-    const ids = new Array<string>(v.length >> 2);
-    for (let i = 0; i < ids.length; i++) ids[i] = ipv4ToString(v, 4 * i);
+    const ids = new Array<string>((e - s) >> 2);
+    for (let i = 0; i < ids.length; i++) ids[i] = ipv4ToString(b, s + 4 * i);
     return { type: 'cluster-list', flags, clusterIds: ids };
   },
   valueLength: (a) => 4 * a.clusterIds.length,

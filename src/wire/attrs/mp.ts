@@ -62,7 +62,8 @@ export const mpReach: AttrCodec<MpReachAttr> = {
   // RFC 7606 s7.11: session reset or AFI/SAFI disable. The UPDATE decoder upgrades to
   // session-reset when even the AFI/SAFI could not be read.
   onError: 'afi-safi-disable',
-  decode(v, flags, ctx) {
+  decode(b, s, e, flags, ctx) {
+    const v = b.subarray(s, e);
     if (ctx.mrtRibEntry) return decodeAbbreviated(v, flags, ctx.mrtRibEntry);
     if (v.length < 5) return mpError(`MP_REACH_NLRI length ${v.length}, need at least 5`);
     const afi = readU16(v, 0);
@@ -132,7 +133,8 @@ export const mpUnreach: AttrCodec<MpUnreachAttr> = {
   type: 'mp-unreach',
   flags: 0x80,
   onError: 'afi-safi-disable', // RFC 7606 s7.11
-  decode(v, flags, ctx: CodecContext) {
+  decode(b, s, e, flags, ctx: CodecContext) {
+    const v = b.subarray(s, e);
     if (v.length < 3) return mpError(`MP_UNREACH_NLRI length ${v.length}, need at least 3`);
     const afi = readU16(v, 0);
     const safi = v[2]!;

@@ -32,9 +32,9 @@ export const origin: AttrCodec<OriginAttr> = {
   type: 'origin',
   flags: WELL_KNOWN,
   onError: 'treat-as-withdraw', // RFC 7606 s7.1
-  decode(v, flags) {
-    if (v.length !== 1) return lengthError('ORIGIN', v.length, '1');
-    const o = v[0]!;
+  decode(b, s, e, flags) {
+    if (e - s !== 1) return lengthError('ORIGIN', e - s, '1');
+    const o = b[s]!;
     if (o > 2) return problem(UpdateSubcode.INVALID_ORIGIN_ATTRIBUTE, `ORIGIN value ${o}`);
     return { type: 'origin', flags, origin: o as 0 | 1 | 2 };
   },
@@ -50,20 +50,20 @@ export const origin: AttrCodec<OriginAttr> = {
  * segment overruns the attribute, a trailing fragment is too short for a segment header, a segment
  * has length zero, or its type is unknown.
  */
-export function decodeSegments(v: Uint8Array, asSize: 2 | 4): AsPathSegment[] | string {
+export function decodeSegments(b: Uint8Array, start: number, end: number, asSize: 2 | 4): AsPathSegment[] | string {
   const segments: AsPathSegment[] = [];
-  let o = 0;
-  while (o < v.length) {
-    if (o + 2 > v.length) return 'truncated segment header';
-    const type = v[o]!;
-    const count = v[o + 1]!;
+  let o = start;
+  while (o < end) {
+    if (o + 2 > end) return 'truncated segment header';
+    const type = b[o]!;
+    const count = b[o + 1]!;
     if (type < 1 || type > 4) return `unknown segment type ${type}`;
     if (count === 0) return 'segment of length zero';
     o += 2;
-    if (o + count * asSize > v.length) return `segment of ${count} ASNs overruns the attribute`;
+    if (o + count * asSize > end) return `segment of ${count} ASNs overruns the attribute`;
     const asns = new Array<number>(count);
-    if (asSize === 4) for (let i = 0; i < count; i++, o += 4) asns[i] = readU32(v, o);
-    else for (let i = 0; i < count; i++, o += 2) asns[i] = readU16(v, o);
+    if (asSize === 4) for (let i = 0; i < count; i++, o += 4) asns[i] = readU32(b, o);
+    else for (let i = 0; i < count; i++, o += 2) asns[i] = readU16(b, o);
     segments.push({ type: type as 1 | 2 | 3 | 4, asns });
   }
   return segments;
@@ -94,8 +94,8 @@ export const asPath: AttrCodec<AsPathAttr> = {
   type: 'as-path',
   flags: WELL_KNOWN,
   onError: 'treat-as-withdraw', // RFC 7606 s7.2
-  decode(v, flags, ctx) {
-    const segments = decodeSegments(v, ctx.asn4 ? 4 : 2);
+  decode(b, s, e, flags, ctx) {
+    const segments = decodeSegments(b, s, e, ctx.asn4 ? 4 : 2);
     if (typeof segments === 'string') return problem(UpdateSubcode.MALFORMED_AS_PATH, `AS_PATH: ${segments}`);
     return { type: 'as-path', flags, segments };
   },
@@ -108,8 +108,8 @@ export const as4Path: AttrCodec<As4PathAttr> = {
   type: 'as4-path',
   flags: OPTIONAL_TRANSITIVE,
   onError: 'attribute-discard', // RFC 6793 s6
-  decode(v, flags) {
-    const segments = decodeSegments(v, 4);
+  decode(b, s, e, flags) {
+    const segments = decodeSegments(b, s, e, 4);
     if (typeof segments === 'string') return problem(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, `AS4_PATH: ${segments}`);
     return { type: 'as4-path', flags, segments };
   },
@@ -122,9 +122,9 @@ export const nextHop: AttrCodec<NextHopAttr> = {
   type: 'next-hop',
   flags: WELL_KNOWN,
   onError: 'treat-as-withdraw', // RFC 7606 s7.3
-  decode(v, flags) {
-    if (v.length !== 4) return lengthError('NEXT_HOP', v.length, '4');
-    return { type: 'next-hop', flags, nextHop: ipv4ToString(v, 0) };
+  decode(b, s, e, flags) {
+    if (e - s !== 4) return lengthError('NEXT_HOP', e - s, '4');
+    return { type: 'next-hop', flags, nextHop: ipv4ToString(b, s) };
   },
   valueLength: () => 4,
   encode(a, b, o) {
@@ -145,9 +145,9 @@ function u32Codec<A extends MedAttr | LocalPrefAttr | OtcAttr>(
     type,
     flags,
     onError: 'treat-as-withdraw', // RFC 7606 s7.4 (MED), s7.5 (LOCAL_PREF); RFC 9234 s5 (OTC)
-    decode(v, f) {
-      if (v.length !== 4) return lengthError(name, v.length, '4');
-      return { type, flags: f, [field]: readU32(v, 0) } as unknown as A;
+    decode(b, s, e, f) {
+      if (e - s !== 4) return lengthError(name, e - s, '4');
+      return { type, flags: f, [field]: readU32(b, s) } as unknown as A;
     },
     valueLength: () => 4,
     encode(a, b, o) {
@@ -166,8 +166,8 @@ export const atomicAggregate: AttrCodec<AtomicAggregateAttr> = {
   type: 'atomic-aggregate',
   flags: WELL_KNOWN,
   onError: 'attribute-discard', // RFC 7606 s7.6
-  decode(v, flags) {
-    if (v.length !== 0) return lengthError('ATOMIC_AGGREGATE', v.length, '0');
+  decode(_b, s, e, flags) {
+    if (e - s !== 0) return lengthError('ATOMIC_AGGREGATE', e - s, '0');
     return { type: 'atomic-aggregate', flags };
   },
   valueLength: () => 0,
@@ -179,12 +179,12 @@ export const aggregator: AttrCodec<AggregatorAttr> = {
   type: 'aggregator',
   flags: OPTIONAL_TRANSITIVE,
   onError: 'attribute-discard', // RFC 7606 s7.7
-  decode(v, flags, ctx) {
+  decode(b, s, e, flags, ctx) {
     const want = ctx.asn4 ? 8 : 6;
-    if (v.length !== want) return lengthError('AGGREGATOR', v.length, String(want));
+    if (e - s !== want) return lengthError('AGGREGATOR', e - s, String(want));
     return ctx.asn4
-      ? { type: 'aggregator', flags, asn: readU32(v, 0), address: ipv4ToString(v, 4), as4: true }
-      : { type: 'aggregator', flags, asn: readU16(v, 0), address: ipv4ToString(v, 2), as4: false };
+      ? { type: 'aggregator', flags, asn: readU32(b, s), address: ipv4ToString(b, s + 4), as4: true }
+      : { type: 'aggregator', flags, asn: readU16(b, s), address: ipv4ToString(b, s + 2), as4: false };
   },
   valueLength: (_a, ctx) => (ctx.asn4 ? 8 : 6),
   encode(a, b, o, ctx) {
@@ -204,9 +204,9 @@ export const as4Aggregator: AttrCodec<As4AggregatorAttr> = {
   type: 'as4-aggregator',
   flags: OPTIONAL_TRANSITIVE,
   onError: 'attribute-discard', // RFC 6793 s6
-  decode(v, flags) {
-    if (v.length !== 8) return lengthError('AS4_AGGREGATOR', v.length, '8');
-    return { type: 'as4-aggregator', flags, asn: readU32(v, 0), address: ipv4ToString(v, 4) };
+  decode(b, s, e, flags) {
+    if (e - s !== 8) return lengthError('AS4_AGGREGATOR', e - s, '8');
+    return { type: 'as4-aggregator', flags, asn: readU32(b, s), address: ipv4ToString(b, s + 4) };
   },
   valueLength: () => 8,
   encode(a, b, o) {
@@ -222,16 +222,16 @@ export const aigp: AttrCodec<AigpAttr> = {
   type: 'aigp',
   flags: OPTIONAL,
   onError: 'attribute-discard', // RFC 7311 s3.2: a malformed AIGP attribute is discarded
-  decode(v, flags) {
+  decode(b, s, e, flags) {
     const tlvs: { type: number; value: Uint8Array }[] = [];
-    let o = 0;
-    while (o < v.length) {
-      if (o + 3 > v.length) return problem(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, 'AIGP: truncated TLV header');
-      const len = readU16(v, o + 1);
-      if (len < 3 || o + len > v.length) return problem(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, `AIGP: TLV length ${len}`);
-      const type = v[o]!;
+    let o = s;
+    while (o < e) {
+      if (o + 3 > e) return problem(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, 'AIGP: truncated TLV header');
+      const len = readU16(b, o + 1);
+      if (len < 3 || o + len > e) return problem(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, `AIGP: TLV length ${len}`);
+      const type = b[o]!;
       if (type === 1 && len !== 11) return problem(UpdateSubcode.OPTIONAL_ATTRIBUTE_ERROR, `AIGP: metric TLV length ${len}, expected 11`);
-      tlvs.push({ type, value: v.slice(o + 3, o + len) });
+      tlvs.push({ type, value: b.slice(o + 3, o + len) });
       o += len;
     }
     return { type: 'aigp', flags, tlvs };

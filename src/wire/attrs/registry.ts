@@ -33,14 +33,14 @@ export const codecByCode: readonly (AttrCodec | undefined)[] = (() => {
   return table;
 })();
 
-const byType = new Map<string, AttrCodec>(ALL.map((c) => [c.type, c]));
+const byType: Readonly<Record<string, AttrCodec>> = Object.fromEntries(ALL.map((c) => [c.type, c]));
 
 export function codecFor(a: PathAttribute): AttrCodec | undefined {
-  return a.type === 'unknown' ? undefined : byType.get(a.type);
+  return a.type === 'unknown' ? undefined : byType[a.type];
 }
 
 export function attributeCode(a: PathAttribute): number {
-  return a.type === 'unknown' ? a.code : byType.get(a.type)!.code;
+  return a.type === 'unknown' ? a.code : byType[a.type]!.code;
 }
 
 /** The flags a newly built attribute of this code carries (optional/transitive per its RFC). */

@@ -1,0 +1,119 @@
+// `wren decode FILE...`: one JSON object per message per line (docs/json.md), or --summary.
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { openBgpFile, type BgpRecord } from '../formats/bgp-reader.js';
+import { DecodeSummary } from '../formats/summary.js';
+import { attributeJson, errorJson, messageJson, BgpError, type Json } from '../wire/index.js';
+
+interface DecodeOptions {
+  summary?: boolean;
+  json?: boolean;
+  port?: string[];
+}
+
+export function registerDecode(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('decode')
+    .description('decode BGP messages from pcap, pcapng, MRT (plain, .gz, .bz2) or hex files')
+    .argument('<files...>', 'files to decode')
+    .option('-s, --summary', 'print counts per message type, attribute and AFI/SAFI instead of messages')
+    .option('--json', 'with --summary: print the summary as JSON')
+    .option('-p, --port <port...>', 'extra TCP ports that carry BGP in captures (179 always does)')
+    .addHelpText('after', '\nExit status: 0 all decoded, 3 some records had errors (they are reported and skipped), 1 a file could not be read.')
+    .action((files: string[], opts: DecodeOptions) => {
+      setExit(runDecode(files, opts, (s) => process.stdout.write(s), (s) => process.stderr.write(s)));
+    });
+}
+
+export function runDecode(files: readonly string[], opts: DecodeOptions, out: (s: string) => void, err: (s: string) => void): number {
+  let status = 0;
+  const ports = (opts.port ?? []).map(Number).filter((p) => Number.isInteger(p) && p > 0 && p < 65536);
+  for (const file of files) {
+    let bytes: Uint8Array;
+    try {
+      bytes = readFileSync(file);
+    } catch (e) {
+      err(`wren decode: ${file}: ${(e as Error).message}\n`);
+      status = 1;
+      continue;
+    }
+    const opened = openBgpFile(bytes, { ports });
+    if (opened.truncated) err(`wren decode: ${file}: ${opened.truncated}; decoding what is there\n`);
+    const summary = opts.summary ? new DecodeSummary(file, opened.format, opened.compression) : null;
+    let buffer = '';
+    for (const r of opened.records) {
+      if (r.kind === 'error') {
+        status = Math.max(status, 3);
+        err(`wren decode: ${file}: ${where(r)}: ${r.error.message}\n`);
+      }
+      if (summary) {
+        summary.add(r);
+        continue;
+      }
+      buffer += `${JSON.stringify(recordJson(file, r))}\n`;
+      if (buffer.length > 1 << 16) {
+        out(buffer);
+        buffer = '';
+      }
+    }
+    if (buffer) out(buffer);
+    if (summary) out(opts.json ? `${JSON.stringify(summary.toJSON())}\n` : summary.toText());
+  }
+  return status;
+}
+
+function where(r: BgpRecord): string {
+  const parts: string[] = [];
+  if (r.frame !== undefined) parts.push(`frame ${r.frame}`);
+  if (r.record !== undefined) parts.push(`record ${r.record}`);
+  if (r.line !== undefined) parts.push(`line ${r.line}`);
+  if (r.offset !== undefined) parts.push(`offset ${r.offset}`);
+  return parts.join(', ') || 'start';
+}
+
+/** One line of `wren decode` output: the schema of docs/json.md. */
+export function recordJson(file: string, r: BgpRecord): Json {
+  const origin: Record<string, Json> = { file };
+  if (r.frame !== undefined) origin.frame = r.frame;
+  if (r.record !== undefined) origin.record = r.record;
+  if (r.line !== undefined) origin.line = r.line;
+  if (r.offset !== undefined) origin.offset = r.offset;
+  switch (r.kind) {
+    case 'message':
+      return {
+        kind: 'message',
+        ...origin,
+        ...(r.ts === undefined ? {} : { ts: r.ts }),
+        ...(r.flow ? { flow: { ...r.flow } } : {}),
+        ...(r.direction ? { direction: r.direction } : {}),
+        ...(r.peer ? { peer: { ...r.peer } } : {}),
+        ...(r.local ? { local: { ...r.local } } : {}),
+        length: r.length,
+        message: messageJson(r.message),
+      };
+    case 'rib-entry':
+      return {
+        kind: 'rib-entry',
+        ...origin,
+        ts: r.ts,
+        prefix: r.prefix,
+        ...(r.pathId === undefined ? {} : { pathId: r.pathId }),
+        peer: { ...r.peer },
+        originatedTime: r.originatedTime,
+        attributes: r.attributes.map(attributeJson),
+        ...(r.errors ? { errors: r.errors.map(errorJson) } : {}),
+      };
+    case 'state':
+      return { kind: 'state', ...origin, ts: r.ts, peer: { ...r.peer }, local: { ...r.local }, oldState: r.oldState, newState: r.newState };
+    case 'gap':
+      return { kind: 'gap', ...origin, flow: { ...r.flow }, missing: r.missing };
+    case 'error':
+      return {
+        kind: 'error',
+        ...origin,
+        ...(r.ts === undefined ? {} : { ts: r.ts }),
+        ...(r.flow ? { flow: { ...r.flow } } : {}),
+        error: r.error instanceof BgpError ? errorJson(r.error) : { message: r.error.message },
+      };
+  }
+}

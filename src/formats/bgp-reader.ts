@@ -1,0 +1,411 @@
+// Any file that carries BGP (pcap, pcapng, MRT, hex; plain, gzip or bzip2) as a stream of decoded
+// records. The capture path tracks each session's OPENs so later UPDATEs decode with the
+// negotiated context; where the OPENs were not captured it infers the context from the bytes.
+
+import {
+  BgpError,
+  decodeMessage,
+  decodePathAttributes,
+  familyKey,
+  fromHex,
+  inferUpdateContext,
+  makeContext,
+  MAX_EXTENDED_MESSAGE_LENGTH,
+  MessageFramer,
+  negotiateContext,
+  openCapabilities,
+  type BgpMessage,
+  type CodecContext,
+  type OpenMessage,
+  type PathAttribute,
+} from '../wire/index.js';
+import { decompress, type CompressionFormat } from './decompress.js';
+import { readMrt } from './mrt.js';
+import type { MrtPeer } from './mrt-types.js';
+import { tcpStreams, type FlowKey } from './tcp.js';
+
+export type FileFormat = 'pcap' | 'pcapng' | 'mrt' | 'hex';
+
+/** Where a record came from: frame (captures), record (MRT) or line (hex); byte offset within it. */
+export interface RecordOrigin {
+  readonly frame?: number;
+  readonly record?: number;
+  readonly line?: number;
+  /** Byte offset: of the MRT record in the uncompressed file, or of the problem inside the message. */
+  readonly offset?: number;
+}
+
+export interface FlowInfo {
+  readonly src: string;
+  readonly srcPort: number;
+  readonly dst: string;
+  readonly dstPort: number;
+}
+
+export interface PeerInfo {
+  readonly ip: string;
+  readonly asn: number;
+  readonly bgpId?: string;
+}
+
+export interface MessageRecord extends RecordOrigin {
+  readonly kind: 'message';
+  readonly ts?: number;
+  readonly flow?: FlowInfo;
+  /** Captures: client-to-server / server-to-client (server = the BGP port); MRT: received / sent. */
+  readonly direction?: 'client-to-server' | 'server-to-client' | 'received' | 'sent';
+  readonly peer?: PeerInfo;
+  readonly local?: PeerInfo;
+  readonly length: number;
+  readonly message: BgpMessage;
+}
+
+export interface RibEntryRecord extends RecordOrigin {
+  readonly kind: 'rib-entry';
+  readonly ts: number;
+  readonly prefix: string;
+  readonly afi: number;
+  readonly safi: number;
+  readonly peer: PeerInfo;
+  readonly pathId?: number;
+  readonly originatedTime: number;
+  readonly attributes: PathAttribute[];
+  readonly errors?: BgpError[];
+}
+
+export interface StateRecord extends RecordOrigin {
+  readonly kind: 'state';
+  readonly ts: number;
+  readonly peer: PeerInfo;
+  readonly local: PeerInfo;
+  readonly oldState: number;
+  readonly newState: number;
+}
+
+export interface ErrorRecord extends RecordOrigin {
+  readonly kind: 'error';
+  readonly ts?: number;
+  readonly flow?: FlowInfo;
+  /** A codec error (with its NOTIFICATION), or a problem of the container (capture, MRT, hex). */
+  readonly error: BgpError | { readonly message: string };
+}
+
+export interface GapRecord extends RecordOrigin {
+  readonly kind: 'gap';
+  readonly flow: FlowInfo;
+  readonly missing: number;
+}
+
+export type BgpRecord = MessageRecord | RibEntryRecord | StateRecord | ErrorRecord | GapRecord;
+
+export interface ReadOptions {
+  /** TCP ports that carry BGP in captures; 179 always included. */
+  readonly ports?: readonly number[];
+}
+
+export interface OpenedFile {
+  readonly format: FileFormat;
+  readonly compression: CompressionFormat;
+  /** Set when decompression stopped early: what was decodable is still read. */
+  readonly truncated?: string;
+  readonly records: Iterable<BgpRecord>;
+}
+
+/** Detects the container format of (decompressed) bytes. */
+export function detectFormat(b: Uint8Array): FileFormat {
+  if (b.length >= 4) {
+    const m = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+    if (m === 0xa1b2c3d4 || m === 0xd4c3b2a1 || m === 0xa1b23c4d || m === 0x4d3cb2a1) return 'pcap';
+    if (m === 0x0a0d0d0a) return 'pcapng';
+  }
+  if (looksLikeHex(b.subarray(0, 1024))) return 'hex';
+  return 'mrt';
+}
+
+/** Printable text whose lines, without '#' comments and '0x' prefixes, are only hex digits, ':' and blanks. */
+function looksLikeHex(head: Uint8Array): boolean {
+  if (head.length === 0) return false;
+  for (const c of head) if (c !== 0x09 && c !== 0x0a && c !== 0x0d && (c < 0x20 || c > 0x7e)) return false;
+  const text = new TextDecoder().decode(head).replace(/#[^\n]*/g, '').replace(/0x/gi, '');
+  return /[0-9a-f]/i.test(text) && /^[0-9a-fA-F:\s]*$/.test(text);
+}
+
+export function openBgpFile(bytes: Uint8Array, options: ReadOptions = {}): OpenedFile {
+  const d = decompress(bytes);
+  const format = detectFormat(d.data);
+  const truncated = d.truncated ? (d.error ?? 'compressed stream ends early') : undefined;
+  let records: Iterable<BgpRecord>;
+  switch (format) {
+    case 'pcap':
+    case 'pcapng':
+      records = readCaptureRecords(d.data, options);
+      break;
+    case 'hex':
+      records = readHexRecords(d.data);
+      break;
+    default:
+      records = readMrtRecords(d.data);
+  }
+  return { format, compression: d.format, ...(truncated ? { truncated } : {}), records };
+}
+
+const ALL_IP_FAMILIES = new Set([familyKey(1, 1), familyKey(1, 2), familyKey(2, 1), familyKey(2, 2)]);
+const NO_FAMILIES = new Set<number>();
+
+// ---------------------------------------------------------------------------------------------
+// Captures
+
+interface Direction {
+  readonly framer: MessageFramer;
+  open?: OpenMessage;
+  resyncing: boolean;
+}
+
+function* readCaptureRecords(data: Uint8Array, options: ReadOptions): Generator<BgpRecord> {
+  const ports = new Set([179, ...(options.ports ?? [])]);
+  const directions = new Map<string, Direction>();
+  const reverseId = (f: FlowKey) => `${f.dst.includes(':') ? `[${f.dst}]` : f.dst}:${f.dstPort}>${f.src.includes(':') ? `[${f.src}]` : f.src}:${f.srcPort}`;
+  for (const ev of tcpStreams(data)) {
+    if (ev.kind === 'issue') {
+      yield { kind: 'error', frame: ev.frame, offset: ev.offset, error: { message: ev.message } };
+      continue;
+    }
+    const f = ev.flow;
+    if (!ports.has(f.srcPort) && !ports.has(f.dstPort)) continue;
+    const flow: FlowInfo = { src: f.src, srcPort: f.srcPort, dst: f.dst, dstPort: f.dstPort };
+    let dir = directions.get(f.id);
+    if (!dir) {
+      dir = { framer: new MessageFramer({ maxLength: MAX_EXTENDED_MESSAGE_LENGTH }), resyncing: false };
+      directions.set(f.id, dir);
+    }
+    if (ev.kind === 'gap') {
+      // Bytes are missing: what is buffered cannot be completed. Start again at the next marker.
+      dir.framer.reset();
+      dir.resyncing = true;
+      if (ev.missing > 0) yield { kind: 'gap', frame: ev.frame, flow, missing: ev.missing };
+      continue;
+    }
+    dir.framer.push(ev.data);
+    const direction = ports.has(f.dstPort) ? 'client-to-server' : 'server-to-client';
+    for (;;) {
+      let msg: Uint8Array | null;
+      try {
+        msg = dir.framer.next();
+      } catch (e) {
+        const skipped = dir.framer.resync();
+        if (!dir.resyncing) yield { kind: 'error', frame: ev.frame, ts: ev.ts, flow, error: e as BgpError };
+        dir.resyncing = true;
+        if (skipped === 0) break;
+        continue;
+      }
+      if (!msg) break;
+      dir.resyncing = false;
+      const reverse = directions.get(reverseId(f));
+      const ctx = captureContext(msg, dir.open, reverse?.open);
+      try {
+        const { message, length } = decodeMessage(msg, ctx);
+        if (message.type === 'open') dir.open = message;
+        yield { kind: 'message', frame: ev.frame, ts: ev.ts, flow, direction, length, message };
+      } catch (e) {
+        if (!(e instanceof BgpError)) throw e;
+        yield { kind: 'error', frame: ev.frame, ts: ev.ts, flow, ...(e.offset === undefined ? {} : { offset: e.offset }), error: e };
+      }
+    }
+  }
+}
+
+const INFER_BASE: CodecContext = { asn4: true, addPath: NO_FAMILIES, extendedMessage: true };
+
+/** Negotiated context when both OPENs were captured; otherwise what the bytes show. */
+function captureContext(msg: Uint8Array, sender: OpenMessage | undefined, receiver: OpenMessage | undefined): CodecContext {
+  if (sender && receiver) return { ...negotiateContext(sender, receiver), extendedMessage: true };
+  if (msg[18] !== 2) return INFER_BASE;
+  // One OPEN seen: a sender without the four-octet AS capability settles asn4 (RFC 6793 s4).
+  const base =
+    sender && !openCapabilities(sender).some((c) => c.type === 'four-octet-as') ? { ...INFER_BASE, asn4: false } : INFER_BASE;
+  const inferred = inferUpdateContext(msg, base);
+  return base.asn4 ? inferred : { ...inferred, asn4: false };
+}
+
+// ---------------------------------------------------------------------------------------------
+// MRT
+
+function* readMrtRecords(data: Uint8Array): Generator<BgpRecord> {
+  let peers: MrtPeer[] = [];
+  for (const r of readMrt(data)) {
+    switch (r.kind) {
+      case 'issue':
+        yield { kind: 'error', record: r.index, offset: r.offset, error: { message: r.message } };
+        break;
+      case 'bgp4mp-message': {
+        const ctx: CodecContext = { asn4: r.as4, addPath: r.addPath ? ALL_IP_FAMILIES : NO_FAMILIES, extendedMessage: true };
+        const peer = { ip: r.peerIp, asn: r.peerAsn };
+        const local = { ip: r.localIp, asn: r.localAsn };
+        yield* decodeOne(r.message, ctx, { record: r.index, ts: r.timestamp }, (message, length) => ({
+          kind: 'message',
+          record: r.index,
+          offset: r.offset,
+          ts: r.timestamp,
+          direction: r.local ? 'sent' : 'received',
+          peer,
+          local,
+          length,
+          message,
+        }));
+        break;
+      }
+      case 'bgp4mp-state':
+        yield {
+          kind: 'state',
+          record: r.index,
+          offset: r.offset,
+          ts: r.timestamp,
+          peer: { ip: r.peerIp, asn: r.peerAsn },
+          local: { ip: r.localIp, asn: r.localAsn },
+          oldState: r.oldState,
+          newState: r.newState,
+        };
+        break;
+      case 'peer-index-table':
+        peers = r.peers;
+        break;
+      case 'table-dump': {
+        const afi = r.prefix.includes(':') ? 2 : 1;
+        yield ribEntry(r.index, r.offset, r.timestamp, r.prefix, afi, 1, { ip: r.peerIp, asn: r.peerAsn }, r.originatedTime, undefined, r.attributes, {
+          asn4: false,
+          addPath: NO_FAMILIES,
+          extendedMessage: true,
+        });
+        break;
+      }
+      case 'rib': {
+        const ctx: CodecContext = { asn4: true, addPath: NO_FAMILIES, extendedMessage: true, mrtRibEntry: { afi: r.afi, safi: r.safi } };
+        for (const e of r.entries) {
+          const p = peers[e.peerIndex];
+          if (!p) {
+            yield { kind: 'error', record: r.index, offset: r.offset, error: { message: `RIB entry names peer index ${e.peerIndex}, but the peer index table has ${peers.length} peers` } };
+            continue;
+          }
+          yield ribEntry(r.index, r.offset, r.timestamp, r.prefix, r.afi, r.safi, { ip: p.ip, asn: p.asn, bgpId: p.bgpId }, e.originatedTime, e.pathId, e.attributes, ctx);
+        }
+        break;
+      }
+      case 'bgp-legacy': {
+        if (r.bgpType === undefined || !r.bgpBody) break;
+        // These records leave out the 19-byte header: put one back so the codec sees a message.
+        const msg = new Uint8Array(19 + r.bgpBody.length);
+        msg.fill(0xff, 0, 16);
+        msg[16] = msg.length >> 8;
+        msg[17] = msg.length & 255;
+        msg[18] = r.bgpType;
+        msg.set(r.bgpBody, 19);
+        const peer = { ip: r.peerIp ?? '', asn: r.peerAsn ?? 0 };
+        const local = { ip: r.localIp ?? '', asn: r.localAsn ?? 0 };
+        const ctx: CodecContext = { asn4: false, addPath: NO_FAMILIES, extendedMessage: true };
+        yield* decodeOne(msg, ctx, { record: r.index, ts: r.timestamp }, (message, length) => ({
+          kind: 'message',
+          record: r.index,
+          offset: r.offset,
+          ts: r.timestamp,
+          direction: 'received',
+          peer,
+          local,
+          length,
+          message,
+        }));
+        break;
+      }
+      default:
+        break;
+    }
+  }
+}
+
+function ribEntry(
+  record: number,
+  offset: number,
+  ts: number,
+  prefix: string,
+  afi: number,
+  safi: number,
+  peer: PeerInfo,
+  originatedTime: number,
+  pathId: number | undefined,
+  attrs: Uint8Array,
+  ctx: CodecContext,
+): BgpRecord {
+  try {
+    const { attributes, errors } = decodePathAttributes(attrs, 0, attrs.length, ctx);
+    return {
+      kind: 'rib-entry',
+      record,
+      offset,
+      ts,
+      prefix,
+      afi,
+      safi,
+      peer,
+      originatedTime,
+      attributes,
+      ...(pathId === undefined ? {} : { pathId }),
+      ...(errors.length ? { errors } : {}),
+    };
+  } catch (e) {
+    if (!(e instanceof BgpError)) throw e;
+    return { kind: 'error', record, offset, ts, error: e };
+  }
+}
+
+/** Decodes one message; errors carry `where` (record or line, time) plus the offset in the message. */
+function* decodeOne(
+  msg: Uint8Array,
+  ctx: CodecContext,
+  where: { record?: number; line?: number; ts?: number },
+  wrap: (m: BgpMessage, length: number) => MessageRecord,
+): Generator<BgpRecord> {
+  try {
+    const { message, length } = decodeMessage(msg, ctx);
+    yield wrap(message, length);
+    if (length < msg.length) {
+      yield { kind: 'error', ...where, offset: length, error: { message: `${msg.length - length} bytes after the BGP message` } };
+    }
+  } catch (e) {
+    if (!(e instanceof BgpError)) throw e;
+    yield { kind: 'error', ...where, ...(e.offset === undefined ? {} : { offset: e.offset }), error: e };
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hex: one or more messages as hex digits; whitespace, ':' separators and '#' comments allowed.
+
+function* readHexRecords(data: Uint8Array): Generator<BgpRecord> {
+  const text = new TextDecoder().decode(data);
+  const framer = new MessageFramer({ maxLength: MAX_EXTENDED_MESSAGE_LENGTH });
+  const ctx = makeContext({ extendedMessage: true });
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.replace(/#.*/, '').replace(/0x/gi, '').replace(/[\s:]/g, '');
+    if (!line) continue;
+    let bytes: Uint8Array;
+    try {
+      bytes = fromHex(line);
+    } catch {
+      yield { kind: 'error', line: i + 1, error: { message: 'not hex digits' } };
+      continue;
+    }
+    framer.push(bytes);
+    for (;;) {
+      let msg: Uint8Array | null;
+      try {
+        msg = framer.next();
+      } catch (e) {
+        yield { kind: 'error', line: i + 1, error: e as BgpError };
+        if (framer.resync() === 0) break;
+        continue;
+      }
+      if (!msg) break;
+      yield* decodeOne(msg.slice(), inferUpdateContext(msg, ctx), { line: i + 1 }, (message, length) => ({ kind: 'message', line: i + 1, length, message }));
+    }
+  }
+  if (framer.buffered > 0) yield { kind: 'error', line: lines.length, error: { message: `${framer.buffered} bytes left over: an incomplete message` } };
+}

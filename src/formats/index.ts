@@ -1,0 +1,4 @@
+export * from './pcap.js';
+export * from './tcp.js';
+export * from './decompress.js';
+export * from './mrt.js';
