@@ -20,7 +20,7 @@ import {
   type PathAttribute,
 } from '../wire/index.js';
 import { decompress, type CompressionFormat } from './decompress.js';
-import { readMrt } from './mrt.js';
+import { readMrt, type MrtRange } from './mrt.js';
 import type { MrtPeer } from './mrt-types.js';
 import { tcpStreams, type FlowKey } from './tcp.js';
 
@@ -31,6 +31,8 @@ export interface RecordOrigin {
   readonly frame?: number;
   readonly record?: number;
   readonly line?: number;
+  /** MRT RIB records: 0-based number of the RIB entry within the record. */
+  readonly entry?: number;
   /** Byte offset: of the MRT record in the uncompressed file, or of the problem inside the message. */
   readonly offset?: number;
 }
@@ -108,6 +110,8 @@ export interface OpenedFile {
   readonly compression: CompressionFormat;
   /** Set when decompression stopped early: what was decodable is still read. */
   readonly truncated?: string;
+  /** The decompressed bytes the records are read from. */
+  readonly data: Uint8Array;
   readonly records: Iterable<BgpRecord>;
 }
 
@@ -146,7 +150,7 @@ export function openBgpFile(bytes: Uint8Array, options: ReadOptions = {}): Opene
     default:
       records = readMrtRecords(d.data);
   }
-  return { format, compression: d.format, ...(truncated ? { truncated } : {}), records };
+  return { format, compression: d.format, ...(truncated ? { truncated } : {}), data: d.data, records };
 }
 
 const ALL_IP_FAMILIES = new Set([familyKey(1, 1), familyKey(1, 2), familyKey(2, 1), familyKey(2, 2)]);
@@ -159,13 +163,19 @@ interface Direction {
   readonly framer: MessageFramer;
   open?: OpenMessage;
   resyncing: boolean;
+  /** Event count when the current TCP stream of this direction began. */
+  begun: number;
+  /** Event count when it ended (FIN, RST, or a new SYN on the 4-tuple); its next bytes are a new session. */
+  endedAt?: number;
 }
 
 function* readCaptureRecords(data: Uint8Array, options: ReadOptions): Generator<BgpRecord> {
   const ports = new Set([179, ...(options.ports ?? [])]);
   const directions = new Map<string, Direction>();
   const reverseId = (f: FlowKey) => `${f.dst.includes(':') ? `[${f.dst}]` : f.dst}:${f.dstPort}>${f.src.includes(':') ? `[${f.src}]` : f.src}:${f.srcPort}`;
+  let tick = 0;
   for (const ev of tcpStreams(data)) {
+    tick++;
     if (ev.kind === 'issue') {
       yield { kind: 'error', frame: ev.frame, offset: ev.offset, error: { message: ev.message } };
       continue;
@@ -174,9 +184,30 @@ function* readCaptureRecords(data: Uint8Array, options: ReadOptions): Generator<
     if (!ports.has(f.srcPort) && !ports.has(f.dstPort)) continue;
     const flow: FlowInfo = { src: f.src, srcPort: f.srcPort, dst: f.dst, dstPort: f.dstPort };
     let dir = directions.get(f.id);
+    if (ev.kind === 'end') {
+      if (!dir || dir.endedAt !== undefined) continue;
+      // The session's stream is over: bytes buffered now can never complete a message, and must not
+      // be joined to the next stream on this 4-tuple (a new session that starts with its OPEN).
+      if (dir.framer.buffered > 0 && !dir.resyncing) {
+        const reason = ev.reason === 'fin' ? 'FIN' : ev.reason === 'rst' ? 'RST' : 'a new SYN';
+        yield { kind: 'error', frame: ev.frame, flow, error: { message: `stream ended by ${reason} inside a message: ${dir.framer.buffered} bytes dropped` } };
+      }
+      dir.framer.reset();
+      dir.resyncing = false;
+      // The OPEN stays for the reverse direction's last messages of the same session (see below).
+      dir.endedAt = tick;
+      continue;
+    }
     if (!dir) {
-      dir = { framer: new MessageFramer({ maxLength: MAX_EXTENDED_MESSAGE_LENGTH }), resyncing: false };
+      dir = { framer: new MessageFramer({ maxLength: MAX_EXTENDED_MESSAGE_LENGTH }), resyncing: false, begun: tick };
       directions.set(f.id, dir);
+    } else if (dir.endedAt !== undefined) {
+      // A new stream after the end of the last: a new session, which negotiates afresh.
+      dir.framer.reset();
+      dir.resyncing = false;
+      dir.open = undefined;
+      dir.endedAt = undefined;
+      dir.begun = tick;
     }
     if (ev.kind === 'gap') {
       // Bytes are missing: what is buffered cannot be completed. Start again at the next marker.
@@ -200,8 +231,11 @@ function* readCaptureRecords(data: Uint8Array, options: ReadOptions): Generator<
       }
       if (!msg) break;
       dir.resyncing = false;
+      // The peer's OPEN counts if it belongs to this session: its stream has not ended, or ended
+      // after this one began (the same connection, closing).
       const reverse = directions.get(reverseId(f));
-      const ctx = captureContext(msg, dir.open, reverse?.open);
+      const peerOpen = reverse && (reverse.endedAt === undefined || reverse.endedAt > dir.begun) ? reverse.open : undefined;
+      const ctx = captureContext(msg, dir.open, peerOpen);
       try {
         const { message, length } = decodeMessage(msg, ctx);
         if (message.type === 'open') dir.open = message;
@@ -230,9 +264,20 @@ function captureContext(msg: Uint8Array, sender: OpenMessage | undefined, receiv
 // ---------------------------------------------------------------------------------------------
 // MRT
 
-function* readMrtRecords(data: Uint8Array): Generator<BgpRecord> {
+/**
+ * Records of one part of an MRT buffer (see splitMrt), for decoding parts in parallel. The peer
+ * index table, when given, is read first so TABLE_DUMP_V2 entries can name their peers.
+ */
+export function readMrtPart(data: Uint8Array, part: MrtRange, peerIndexTable?: MrtRange): Iterable<BgpRecord> {
+  return readMrtRecords(data, part, peerIndexTable);
+}
+
+function* readMrtRecords(data: Uint8Array, range: MrtRange = {}, peerIndexTable?: MrtRange): Generator<BgpRecord> {
   let peers: MrtPeer[] = [];
-  for (const r of readMrt(data)) {
+  if (peerIndexTable && (range.start ?? 0) > (peerIndexTable.start ?? 0)) {
+    for (const r of readMrt(data, peerIndexTable)) if (r.kind === 'peer-index-table') peers = r.peers;
+  }
+  for (const r of readMrt(data, range)) {
     switch (r.kind) {
       case 'issue':
         yield { kind: 'error', record: r.index, offset: r.offset, error: { message: r.message } };
@@ -280,13 +325,15 @@ function* readMrtRecords(data: Uint8Array): Generator<BgpRecord> {
       }
       case 'rib': {
         const ctx: CodecContext = { asn4: true, addPath: NO_FAMILIES, extendedMessage: true, mrtRibEntry: { afi: r.afi, safi: r.safi } };
-        for (const e of r.entries) {
+        for (let i = 0; i < r.entries.length; i++) {
+          const e = r.entries[i]!;
           const p = peers[e.peerIndex];
           if (!p) {
-            yield { kind: 'error', record: r.index, offset: r.offset, error: { message: `RIB entry names peer index ${e.peerIndex}, but the peer index table has ${peers.length} peers` } };
+            yield { kind: 'error', record: r.index, entry: i, offset: r.offset, error: { message: `RIB entry names peer index ${e.peerIndex}, but the peer index table has ${peers.length} peers` } };
             continue;
           }
-          yield ribEntry(r.index, r.offset, r.timestamp, r.prefix, r.afi, r.safi, { ip: p.ip, asn: p.asn, bgpId: p.bgpId }, e.originatedTime, e.pathId, e.attributes, ctx);
+          const rec = ribEntry(r.index, r.offset, r.timestamp, r.prefix, r.afi, r.safi, { ip: p.ip, asn: p.asn, bgpId: p.bgpId }, e.originatedTime, e.pathId, e.attributes, ctx);
+          yield rec.kind === 'error' ? { ...rec, entry: i } : rec;
         }
         break;
       }

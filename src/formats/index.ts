@@ -2,3 +2,6 @@ export * from './pcap.js';
 export * from './tcp.js';
 export * from './decompress.js';
 export * from './mrt.js';
+export * from './bgp-reader.js';
+export * from './summary.js';
+export * from './mrt-split.js';

@@ -9,6 +9,12 @@
 // data beyond it, when the out-of-order buffer exceeds its bound, when the direction ends (RST,
 // or a new SYN on the 4-tuple), or at flush. A stream picked up without its SYN starts with a gap
 // of unknown size (missing: 0) so consumers know its first byte may be mid-message.
+//
+// A stream ends with an 'end' event: at its FIN (once everything before it was delivered), at an
+// RST (which aborts both directions of the connection), or when a new SYN reuses the 4-tuple. A
+// later stream on the same 4-tuple is a new session: consumers must not join its bytes to the old
+// one's. A new stream also starts when data arrives on an ended direction beyond where it ended
+// (or before where it began): the capture missed the new connection's SYN.
 
 import { readPackets, TcpFlags, type CaptureIssue, type CapturedPacket } from './pcap.js';
 
@@ -38,14 +44,28 @@ export interface TcpGapEvent {
   missing: number;
 }
 
-export type TcpEvent = TcpDataEvent | TcpGapEvent;
+/**
+ * The direction's stream ended; what follows on this flow (if anything) is a new stream. Emitted
+ * after the stream's last data or gap event. `frame` is the packet that ended it.
+ */
+export interface TcpEndEvent {
+  kind: 'end';
+  flow: FlowKey;
+  frame: number;
+  reason: 'fin' | 'rst' | 'syn';
+}
+
+export type TcpEvent = TcpDataEvent | TcpGapEvent | TcpEndEvent;
 
 export interface TcpReassemblerOptions {
   /** Out-of-order bytes buffered per direction before the hole in front of them is given up. */
   maxBufferedBytes?: number;
+  /** Out-of-order segments buffered per direction, likewise (bounds the cost of keeping them sorted). */
+  maxBufferedSegments?: number;
 }
 
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+export const DEFAULT_MAX_BUFFERED_SEGMENTS = 16384;
 
 export function flowId(src: string, srcPort: number, dst: string, dstPort: number): string {
   const host = (a: string): string => (a.includes(':') ? `[${a}]` : a);
@@ -69,6 +89,8 @@ interface Direction {
   flow: FlowKey;
   /** Initial sequence number from the SYN, when one was seen. */
   isn: number | undefined;
+  /** Sequence number of the stream's first byte (ISN + 1, or the first segment's). */
+  start: number;
   /** Next sequence number to deliver. */
   next: number;
   /** Stream picked up mid-way: what precedes its first byte is unknown. */
@@ -76,6 +98,9 @@ interface Direction {
   /** Sequence number of the FIN, once seen; the direction ends when `next` reaches it. */
   fin: { seq: number; frame: number } | undefined;
   closed: boolean;
+  /** The end event was emitted (closed, and consumers told). */
+  ended: boolean;
+  endReason: TcpEndEvent['reason'] | undefined;
   /** Out-of-order segments, ascending by sequence number (all ahead of `next`). */
   pending: Segment[];
   pendingBytes: number;
@@ -124,16 +149,18 @@ function concat(chunks: Uint8Array[]): Uint8Array {
 export class TcpReassembler {
   private readonly dirs = new Map<string, Direction>();
   private readonly maxBuffered: number;
+  private readonly maxSegments: number;
 
   constructor(options: TcpReassemblerOptions = {}) {
     this.maxBuffered = options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES;
+    this.maxSegments = options.maxBufferedSegments ?? DEFAULT_MAX_BUFFERED_SEGMENTS;
   }
 
   push(p: CapturedPacket): TcpEvent[] {
     const out: TcpEvent[] = [];
     this.segment(p, out);
     // Also on closed directions: a side that sent its FIN still acknowledges the other's data.
-    if (p.flags & TcpFlags.ACK) this.acknowledged(flowId(p.dst, p.dstPort, p.src, p.srcPort), p.ack, out);
+    if (p.flags & TcpFlags.ACK) this.acknowledged(flowId(p.dst, p.dstPort, p.src, p.srcPort), p, out);
     return out;
   }
 
@@ -145,15 +172,20 @@ export class TcpReassembler {
     // reset and reconnected); a SYN with the known one is a retransmission.
     if (syn && (!dir || dir.isn !== p.seq)) {
       const flow = dir?.flow ?? { src: p.src, dst: p.dst, srcPort: p.srcPort, dstPort: p.dstPort, id };
-      if (dir) this.finish(dir, out);
+      if (dir) this.end(dir, 'syn', p.frame, out);
       dir = newDirection(flow, p.seq, seqAdd(p.seq, 1), false);
       this.dirs.set(id, dir);
     } else if (!dir) {
       // No SYN: the capture started mid-stream. Start at the first segment seen.
       dir = newDirection({ src: p.src, dst: p.dst, srcPort: p.srcPort, dstPort: p.dstPort, id }, undefined, p.seq, true);
       this.dirs.set(id, dir);
+    } else if (dir.closed && !syn && p.wireLength > 0 && !withinEnded(dir, p.seq)) {
+      // Data on an ended direction that is no retransmission of its bytes: a new connection on
+      // the 4-tuple whose SYN the capture missed (after FIN nothing follows in sequence space).
+      dir = newDirection(dir.flow, undefined, p.seq, true);
+      this.dirs.set(id, dir);
     }
-    if (dir.closed) return; // after FIN/RST only a new SYN reopens the 4-tuple
+    if (dir.closed) return; // retransmissions after FIN/RST; only new data or a new SYN reopens
 
     const dataSeq = syn ? seqAdd(p.seq, 1) : p.seq; // SYN occupies one sequence number
     if (p.wireLength > 0) {
@@ -161,15 +193,17 @@ export class TcpReassembler {
       this.accept(dir, seg, out, p);
     }
     if (p.flags & TcpFlags.RST) {
-      this.finish(dir, out);
-      dir.closed = true;
+      // An RST aborts the connection: neither side takes more data of it (RFC 793 s3.4).
+      this.end(dir, 'rst', p.frame, out);
+      const reverse = this.dirs.get(flowId(p.dst, p.dstPort, p.src, p.srcPort));
+      if (reverse) this.end(reverse, 'rst', p.frame, out);
       return;
     }
     if (p.flags & TcpFlags.FIN && !dir.fin) {
       dir.fin = { seq: seqAdd(dataSeq, p.wireLength), frame: p.frame };
       dropBeyondFin(dir);
     }
-    closeAtFin(dir);
+    closeAtFin(dir, p.frame, out);
   }
 
   /** End of capture: gives up every hole still open, delivering what was buffered behind it. */
@@ -191,7 +225,7 @@ export class TcpReassembler {
     if (dir.fin && seqDiff(seg.seq, dir.fin.seq) >= 0) return; // past the FIN: not stream data
     insertPending(dir, seg);
     // Bound the buffer: past the limit the hole in front is evidently never coming.
-    while (dir.pendingBytes > this.maxBuffered && dir.pending[0]) {
+    while ((dir.pendingBytes > this.maxBuffered || dir.pending.length > this.maxSegments) && dir.pending[0]) {
       skipHoles(dir, run, seqAdd(dir.pending[0].seq, 1));
     }
     run.emit(p);
@@ -202,21 +236,34 @@ export class TcpReassembler {
    * the bytes of the hole in front of it, so they will not be retransmitted: the capture missed
    * them. Giving up now, rather than at flush, keeps events in capture order.
    */
-  private acknowledged(reverseId: string, ack: number, out: TcpEvent[]): void {
+  private acknowledged(reverseId: string, p: CapturedPacket, out: TcpEvent[]): void {
     const dir = this.dirs.get(reverseId);
     const first = dir?.pending[0];
-    if (!dir || dir.closed || !first || seqDiff(ack, first.seq) <= 0) return;
+    if (!dir || dir.closed || !first || seqDiff(p.ack, first.seq) <= 0) return;
     const run = new Run(dir.flow, out);
-    skipHoles(dir, run, ack);
+    skipHoles(dir, run, p.ack);
     run.emit();
-    closeAtFin(dir);
+    closeAtFin(dir, p.frame, out);
+  }
+
+  /** Ends the direction's stream (once): gives up its holes, then tells consumers. */
+  private end(dir: Direction, reason: TcpEndEvent['reason'], frame: number, out: TcpEvent[]): void {
+    if (dir.ended) return;
+    this.finish(dir, out);
+    dir.closed = true;
+    dir.ended = true;
+    dir.endReason = reason;
+    out.push({ kind: 'end', flow: dir.flow, frame, reason });
   }
 
   /** Gives up on every hole of the direction and delivers what lies behind them. */
   private finish(dir: Direction, out: TcpEvent[]): void {
     const run = new Run(dir.flow, out);
     skipHoles(dir, run, undefined);
-    if (dir.fin && seqDiff(dir.fin.seq, dir.next) > 0) run.gap(seqDiff(dir.fin.seq, dir.next), dir.fin.frame);
+    if (dir.fin && seqDiff(dir.fin.seq, dir.next) > 0) {
+      run.gap(seqDiff(dir.fin.seq, dir.next), dir.fin.frame);
+      dir.next = dir.fin.seq;
+    }
     run.emit();
     dir.fin = undefined;
   }
@@ -245,13 +292,28 @@ function dropBeyondFin(dir: Direction): void {
 }
 
 /** Ends the direction once everything up to its FIN has been delivered. */
-function closeAtFin(dir: Direction): void {
-  if (!dir.fin || dir.next !== dir.fin.seq) return;
+function closeAtFin(dir: Direction, frame: number, out: TcpEvent[]): void {
+  if (dir.closed || !dir.fin || dir.next !== dir.fin.seq) return;
   dir.closed = true;
+  dir.ended = true;
+  dir.endReason = 'fin';
+  out.push({ kind: 'end', flow: dir.flow, frame, reason: 'fin' });
 }
 
+/**
+ * Whether a segment at `seq` on an ended direction can still belong to the ended stream: a
+ * retransmission of its bytes, or (after an RST) data that was in flight when the RST was sent,
+ * which continues where the stream ended, within one unscaled window. After a FIN nothing can.
+ */
+function withinEnded(dir: Direction, seq: number): boolean {
+  if (seqDiff(seq, dir.start) < 0) return false;
+  return dir.endReason === 'rst' ? seqDiff(seq, dir.next) <= IN_FLIGHT_WINDOW : seqDiff(seq, dir.next) < 0;
+}
+
+const IN_FLIGHT_WINDOW = 65535;
+
 function newDirection(flow: FlowKey, isn: number | undefined, next: number, unsyncedStart: boolean): Direction {
-  return { flow, isn, next, unsyncedStart, fin: undefined, closed: false, pending: [], pendingBytes: 0 };
+  return { flow, isn, start: next, next, unsyncedStart, fin: undefined, closed: false, ended: false, endReason: undefined, pending: [], pendingBytes: 0 };
 }
 
 /** Delivers the not-yet-delivered part of a segment that starts at or before `next`. */
@@ -278,17 +340,28 @@ function deliver(dir: Direction, seg: Segment, run: Run): void {
 
 /** Delivers buffered segments while they touch `next`. */
 function drain(dir: Direction, run: Run): void {
-  for (let first = dir.pending[0]; first && seqDiff(first.seq, dir.next) <= 0; first = dir.pending[0]) {
-    dir.pending.shift();
+  const list = dir.pending;
+  let i = 0;
+  for (let first = list[0]; first && seqDiff(first.seq, dir.next) <= 0; first = list[++i]) {
     dir.pendingBytes -= first.data.length;
     deliver(dir, first, run);
   }
+  // One splice for the whole run: shifting per segment would make draining quadratic.
+  if (i > 0) list.splice(0, i);
 }
 
 function insertPending(dir: Direction, seg: Segment): void {
   const list = dir.pending;
-  let i = list.length;
-  while (i > 0 && seqDiff((list[i - 1] as Segment).seq, seg.seq) > 0) i--;
+  // Binary search for the first segment that starts after seg (the list is sorted and all of it
+  // lies within 2^31 of `next`, so modular comparison orders it): i = insertion point.
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (seqDiff((list[mid] as Segment).seq, seg.seq) > 0) hi = mid;
+    else lo = mid + 1;
+  }
+  const i = lo;
   const prev = list[i - 1];
   if (prev && prev.seq === seg.seq) {
     // Same start: keep whichever covers more (a retransmission may carry more than the original).

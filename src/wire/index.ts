@@ -35,3 +35,4 @@ export {
 export * from './inspect.js';
 export * from './json.js';
 export { AttributeCache } from './attrs/cache.js';
+export { asPathLength, mergeAs4Path, effectiveAsPath, type EffectiveAsInfo } from './as4.js';

@@ -189,6 +189,8 @@ export function decodeUpdateBody(msg: Uint8Array, ctx: CodecContext, start = 0):
     else if (a.type === 'origin') seenOrigin = true;
     else if (a.type === 'as-path') seenAsPath = true;
     else if (a.type === 'next-hop') seenNextHop = true;
+    // RFC 8205 s3: a BGPsec UPDATE carries BGPsec_PATH instead of AS_PATH.
+    else if (a.type === 'unknown' && a.code === AttrType.BGPSEC_PATH) seenAsPath = true;
   }
   if (truncated && !hasReach && !hasUnreach && nlri.count === 0) {
     // RFC 7606 s5.3: the walk stopped before any NLRI could be located; withdrawing nothing

@@ -64,7 +64,10 @@ export const mpReach: AttrCodec<MpReachAttr> = {
   onError: 'afi-safi-disable',
   decode(b, s, e, flags, ctx) {
     const v = b.subarray(s, e);
-    if (ctx.mrtRibEntry) return decodeAbbreviated(v, flags, ctx.mrtRibEntry);
+    // RFC 6396 s4.3.4 abbreviates MP_REACH_NLRI in RIB entries, but some collectors write the full
+    // RFC 4760 form. They cannot be confused: the abbreviated form starts with its own length - 1,
+    // the full form with the high octet of an AFI (0).
+    if (ctx.mrtRibEntry && v.length > 0 && v[0]! + 1 === v.length) return decodeAbbreviated(v, flags, ctx.mrtRibEntry);
     if (v.length < 5) return mpError(`MP_REACH_NLRI length ${v.length}, need at least 5`);
     const afi = readU16(v, 0);
     const safi = v[2]!;
@@ -89,11 +92,11 @@ export const mpReach: AttrCodec<MpReachAttr> = {
     return { type: 'mp-reach', flags, afi, safi, nextHops, nextHopBytes, reserved, nlri, nlriBytes };
   },
   valueLength(a, ctx) {
-    if (ctx.mrtRibEntry) return 1 + nextHopLength(a);
+    if (isAbbreviated(a, ctx)) return 1 + nextHopLength(a);
     return 5 + nextHopLength(a) + nlriLength(a.nlri, a.nlriBytes);
   },
   encode(a, b, o, ctx) {
-    if (ctx.mrtRibEntry) {
+    if (isAbbreviated(a, ctx)) {
       b[o] = nextHopLength(a);
       return writeNextHop(a, b, o + 1);
     }
@@ -111,9 +114,13 @@ export const mpReach: AttrCodec<MpReachAttr> = {
   },
 };
 
+/** An attribute read in abbreviated form has neither NLRI nor NLRI bytes, and is written back so. */
+function isAbbreviated(a: MpReachAttr, ctx: CodecContext): boolean {
+  return ctx.mrtRibEntry !== undefined && a.nlri === null && a.nlriBytes === null;
+}
+
 /** RFC 6396 s4.3.4: in TABLE_DUMP_V2 RIB entries MP_REACH_NLRI is next hop length + next hop only. */
-function decodeAbbreviated(v: Uint8Array, flags: number, family: { afi: number; safi: number }): MpReachAttr | ReturnType<typeof mpError> {
-  if (v.length < 1 || v[0]! + 1 !== v.length) return mpError('abbreviated MP_REACH_NLRI: next hop length does not match');
+function decodeAbbreviated(v: Uint8Array, flags: number, family: { afi: number; safi: number }): MpReachAttr {
   const parsed = parseNextHops(v, 1, v[0]!);
   return {
     type: 'mp-reach',

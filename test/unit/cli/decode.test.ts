@@ -10,16 +10,16 @@ import { runDecode } from '../../../src/cli/decode.js';
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 const fixture = (p: string) => join(root, 'pcap-fixtures', p);
 
-function run(files: string[], opts: Parameters<typeof runDecode>[1] = {}) {
+async function run(files: string[], opts: Parameters<typeof runDecode>[1] = {}) {
   let out = '';
   let err = '';
-  const status = runDecode(files, opts, (s) => (out += s), (s) => (err += s));
+  const status = await runDecode(files, opts, (s) => (out += s), (s) => (err += s));
   return { status, out, err, lines: out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
 describe('wren decode', () => {
-  it('writes one JSON object per message of a capture, with flow and frame', () => {
-    const { status, lines } = run([fixture('packetlife-backup/pcaps/bgp-add-path.cap')]);
+  it('writes one JSON object per message of a capture, with flow and frame', async () => {
+    const { status, lines } = await run([fixture('packetlife-backup/pcaps/bgp-add-path.cap')]);
     expect(status).toBe(0);
     const types = lines.map((l) => (l.message as { type: string }).type);
     expect(types.filter((t) => t === 'update')).toHaveLength(4);
@@ -30,8 +30,8 @@ describe('wren decode', () => {
     expect(update).toMatchObject({ kind: 'message', frame: expect.any(Number), flow: { dstPort: expect.any(Number) } });
   });
 
-  it('summarises a full-table MRT stream', () => {
-    const { status, out } = run([fixture('bgpdump/test_data/updates.et-header.2015.gz')], { summary: true, json: true });
+  it('summarises a full-table MRT stream', async () => {
+    const { status, out } = await run([fixture('bgpdump/test_data/updates.et-header.2015.gz')], { summary: true, json: true });
     expect(status).toBe(0);
     const s = JSON.parse(out) as { messages: Record<string, number>; families: Record<string, { announced: number; withdrawn: number }>; stateChanges: number; errors: number };
     expect(s.messages).toEqual({ KEEPALIVE: 2, OPEN: 1, UPDATE: 89_679 });
@@ -40,9 +40,9 @@ describe('wren decode', () => {
     expect(s.errors).toBe(0);
   });
 
-  it('reports malformed messages with file, frame and offset, exits 3 and goes on', () => {
+  it('reports malformed messages with file, frame and offset, exits 3 and goes on', async () => {
     const file = fixture('tcpdump/tests/bgp-ub.pcap');
-    const { status, err, lines } = run([file]);
+    const { status, err, lines } = await run([file]);
     expect(status).toBe(3);
     expect(err).toMatch(new RegExp(`${file}: frame 1, offset \\d+: UPDATE Message Error / `));
     const errors = lines.filter((l) => l.kind === 'error');
@@ -52,18 +52,18 @@ describe('wren decode', () => {
     expect(lines.some((l) => l.kind === 'message')).toBe(true);
   });
 
-  it('reads hex, one message per line, and names the line of an error', () => {
+  it('reads hex, one message per line, and names the line of an error', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'wren-'));
     const file = join(dir, 'msgs.hex');
     writeFileSync(file, `# a keepalive, then a bad one\n${'ff'.repeat(16)}001304\n${'ff'.repeat(16)}001409 00\n`);
-    const { status, lines } = run([file]);
+    const { status, lines } = await run([file]);
     expect(status).toBe(3);
     expect(lines[0]).toMatchObject({ kind: 'message', line: 2, message: { type: 'keepalive' } });
     expect(lines[1]).toMatchObject({ kind: 'error', line: 3, error: { code: 1, subcode: 3, data: '09' } });
   });
 
-  it('exits 1 for a file it cannot read', () => {
-    const { status, err } = run(['/nonexistent/file.pcap']);
+  it('exits 1 for a file it cannot read', async () => {
+    const { status, err } = await run(['/nonexistent/file.pcap']);
     expect(status).toBe(1);
     expect(err).toContain('/nonexistent/file.pcap');
   });
@@ -73,5 +73,16 @@ describe('wren decode', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/UPDATE\s+10\n/);
     expect(r.stdout).toMatch(/errors\s+0\n/);
+  });
+
+  it('counts a large MRT file the same on several threads as on one', () => {
+    const summary = (jobs: string) => {
+      const r = spawnSync(process.execPath, [join(root, 'dist/bin/wren.js'), 'decode', '--summary', '--json', '--jobs', jobs, fixture('bgpdump/test_data/updates.et-header.2015.gz')], { encoding: 'utf8' });
+      expect(r.status).toBe(0);
+      return JSON.parse(r.stdout) as Record<string, unknown>;
+    };
+    const one = summary('1');
+    expect(summary('3')).toEqual(one);
+    expect(one.messages).toEqual({ KEEPALIVE: 2, OPEN: 1, UPDATE: 89_679 });
   });
 });

@@ -16,9 +16,9 @@ function pkt(frame: number, seq: number, data: number[] | Uint8Array, flags = AC
   };
 }
 
-/** Compact view of events: ['data', frame, [bytes]] or ['gap', frame, missing]. */
+/** Compact view of events: ['data', frame, [bytes]], ['gap', frame, missing] or ['end', frame, reason]. */
 function summary(events: TcpEvent[]): (string | number | number[])[][] {
-  return events.map((e) => (e.kind === 'data' ? ['data', e.frame, [...e.data]] : ['gap', e.frame, e.missing]));
+  return events.map((e) => (e.kind === 'data' ? ['data', e.frame, [...e.data]] : e.kind === 'gap' ? ['gap', e.frame, e.missing] : ['end', e.frame, e.reason]));
 }
 
 function run(packets: CapturedPacket[], r = new TcpReassembler()): TcpEvent[] {
@@ -111,7 +111,7 @@ describe('TcpReassembler (synthetic)', () => {
       pkt(4, 90000, [], SYN),
       pkt(5, 90001, [5, 6]),
     ]);
-    expect(summary(ev)).toEqual([['data', 2, [1, 2]], ['data', 5, [5, 6]]]);
+    expect(summary(ev)).toEqual([['data', 2, [1, 2]], ['end', 2, 'fin'], ['data', 5, [5, 6]]]);
   });
 
   it('FIN waits for the data before it; a hole before the FIN is a gap at flush; nothing after it counts', () => {
@@ -121,7 +121,7 @@ describe('TcpReassembler (synthetic)', () => {
 
   it('RST ends the direction, giving up its holes', () => {
     const ev = run([pkt(1, ISN, [], SYN), pkt(2, ISN + 1, [1]), pkt(3, ISN + 5, [5]), pkt(4, ISN + 6, [], RST), pkt(5, ISN + 6, [6])]);
-    expect(summary(ev)).toEqual([['data', 2, [1]], ['gap', 3, 3], ['data', 3, [5]]]);
+    expect(summary(ev)).toEqual([['data', 2, [1]], ['gap', 3, 3], ['data', 3, [5]], ['end', 4, 'rst']]);
   });
 
   it('a truncated capture delivers what is there and a gap for the rest', () => {
@@ -160,10 +160,11 @@ describe('TcpReassembler (synthetic)', () => {
       // Walk the events: data must match the stream where it claims to be, gaps skip ahead.
       let pos = 0;
       for (const e of events) {
+        expect(e.kind).not.toBe('end');
         if (e.kind === 'gap') {
           expect(e.missing).toBeGreaterThan(0);
           pos += e.missing;
-        } else {
+        } else if (e.kind === 'data') {
           expect([...e.data]).toEqual([...stream.subarray(pos, pos + e.data.length)]);
           pos += e.data.length;
         }
@@ -197,6 +198,7 @@ function walkBgp(bytes: Uint8Array, port = 179): Walk {
       walk.gaps.push({ flow: e.flow.id, frame: e.frame, missing: e.missing });
       continue;
     }
+    if (e.kind === 'end') continue;
     const buf = flows.get(e.flow.id) ?? [];
     buf.push(...e.data);
     flows.set(e.flow.id, buf);
