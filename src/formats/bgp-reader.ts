@@ -16,6 +16,7 @@ import {
   openCapabilities,
   type BgpMessage,
   type CodecContext,
+  type Decoded,
   type OpenMessage,
   type PathAttribute,
 } from '../wire/index.js';
@@ -60,6 +61,10 @@ export interface MessageRecord extends RecordOrigin {
   readonly local?: PeerInfo;
   readonly length: number;
   readonly message: BgpMessage;
+  /** The message as it was on the wire (a view; header included). */
+  readonly bytes: Uint8Array;
+  /** The context it was decoded with: encodeMessage(message, context) gives `bytes` back. */
+  readonly context: CodecContext;
 }
 
 export interface RibEntryRecord extends RecordOrigin {
@@ -73,6 +78,9 @@ export interface RibEntryRecord extends RecordOrigin {
   readonly originatedTime: number;
   readonly attributes: PathAttribute[];
   readonly errors?: BgpError[];
+  /** The raw path attributes of the entry and the context they were decoded with. */
+  readonly attributeBytes: Uint8Array;
+  readonly context: CodecContext;
 }
 
 export interface StateRecord extends RecordOrigin {
@@ -155,6 +163,12 @@ export function openBgpFile(bytes: Uint8Array, options: ReadOptions = {}): Opene
 
 const ALL_IP_FAMILIES = new Set([familyKey(1, 1), familyKey(1, 2), familyKey(2, 1), familyKey(2, 2)]);
 const NO_FAMILIES = new Set<number>();
+/** BGP4MP subtypes say 2/4-octet ASNs and ADD-PATH (RFC 8050): index as4 + 2 * addPath. */
+const MRT_CONTEXTS: readonly CodecContext[] = [false, true, false, true].map((asn4, i) => ({
+  asn4,
+  addPath: i >= 2 ? ALL_IP_FAMILIES : NO_FAMILIES,
+  extendedMessage: true,
+}));
 
 // ---------------------------------------------------------------------------------------------
 // Captures
@@ -239,7 +253,7 @@ function* readCaptureRecords(data: Uint8Array, options: ReadOptions): Generator<
       try {
         const { message, length } = decodeMessage(msg, ctx);
         if (message.type === 'open') dir.open = message;
-        yield { kind: 'message', frame: ev.frame, ts: ev.ts, flow, direction, length, message };
+        yield { kind: 'message', frame: ev.frame, ts: ev.ts, flow, direction, length, message, bytes: msg, context: ctx };
       } catch (e) {
         if (!(e instanceof BgpError)) throw e;
         yield { kind: 'error', frame: ev.frame, ts: ev.ts, flow, ...(e.offset === undefined ? {} : { offset: e.offset }), error: e };
@@ -283,20 +297,32 @@ function* readMrtRecords(data: Uint8Array, range: MrtRange = {}, peerIndexTable?
         yield { kind: 'error', record: r.index, offset: r.offset, error: { message: r.message } };
         break;
       case 'bgp4mp-message': {
-        const ctx: CodecContext = { asn4: r.as4, addPath: r.addPath ? ALL_IP_FAMILIES : NO_FAMILIES, extendedMessage: true };
-        const peer = { ip: r.peerIp, asn: r.peerAsn };
-        const local = { ip: r.localIp, asn: r.localAsn };
-        yield* decodeOne(r.message, ctx, { record: r.index, ts: r.timestamp }, (message, length) => ({
+        // The hot path of large update dumps: no closures or nested generators per message.
+        const ctx = MRT_CONTEXTS[(r.as4 ? 1 : 0) + (r.addPath ? 2 : 0)]!;
+        let decoded: Decoded;
+        try {
+          decoded = decodeMessage(r.message, ctx);
+        } catch (e) {
+          if (!(e instanceof BgpError)) throw e;
+          yield { kind: 'error', record: r.index, ts: r.timestamp, ...(e.offset === undefined ? {} : { offset: e.offset }), error: e };
+          break;
+        }
+        yield {
           kind: 'message',
           record: r.index,
           offset: r.offset,
           ts: r.timestamp,
           direction: r.local ? 'sent' : 'received',
-          peer,
-          local,
-          length,
-          message,
-        }));
+          peer: { ip: r.peerIp, asn: r.peerAsn },
+          local: { ip: r.localIp, asn: r.localAsn },
+          length: decoded.length,
+          message: decoded.message,
+          bytes: r.message,
+          context: ctx,
+        };
+        if (decoded.length < r.message.length) {
+          yield { kind: 'error', record: r.index, ts: r.timestamp, offset: decoded.length, error: { message: `${r.message.length - decoded.length} bytes after the BGP message` } };
+        }
         break;
       }
       case 'bgp4mp-state':
@@ -349,7 +375,7 @@ function* readMrtRecords(data: Uint8Array, range: MrtRange = {}, peerIndexTable?
         const peer = { ip: r.peerIp ?? '', asn: r.peerAsn ?? 0 };
         const local = { ip: r.localIp ?? '', asn: r.localAsn ?? 0 };
         const ctx: CodecContext = { asn4: false, addPath: NO_FAMILIES, extendedMessage: true };
-        yield* decodeOne(msg, ctx, { record: r.index, ts: r.timestamp }, (message, length) => ({
+        yield* decodeOne(msg, ctx, { record: r.index, ts: r.timestamp }, (message, length, bytes, context) => ({
           kind: 'message',
           record: r.index,
           offset: r.offset,
@@ -359,6 +385,8 @@ function* readMrtRecords(data: Uint8Array, range: MrtRange = {}, peerIndexTable?
           local,
           length,
           message,
+          bytes,
+          context,
         }));
         break;
       }
@@ -394,6 +422,8 @@ function ribEntry(
       peer,
       originatedTime,
       attributes,
+      attributeBytes: attrs,
+      context: ctx,
       ...(pathId === undefined ? {} : { pathId }),
       ...(errors.length ? { errors } : {}),
     };
@@ -408,11 +438,11 @@ function* decodeOne(
   msg: Uint8Array,
   ctx: CodecContext,
   where: { record?: number; line?: number; ts?: number },
-  wrap: (m: BgpMessage, length: number) => MessageRecord,
+  wrap: (m: BgpMessage, length: number, bytes: Uint8Array, context: CodecContext) => MessageRecord,
 ): Generator<BgpRecord> {
   try {
     const { message, length } = decodeMessage(msg, ctx);
-    yield wrap(message, length);
+    yield wrap(message, length, msg.subarray(0, length), ctx);
     if (length < msg.length) {
       yield { kind: 'error', ...where, offset: length, error: { message: `${msg.length - length} bytes after the BGP message` } };
     }
@@ -451,7 +481,7 @@ function* readHexRecords(data: Uint8Array): Generator<BgpRecord> {
         continue;
       }
       if (!msg) break;
-      yield* decodeOne(msg.slice(), inferUpdateContext(msg, ctx), { line: i + 1 }, (message, length) => ({ kind: 'message', line: i + 1, length, message }));
+      yield* decodeOne(msg.slice(), inferUpdateContext(msg, ctx), { line: i + 1 }, (message, length, bytes, context) => ({ kind: 'message', line: i + 1, length, message, bytes, context }));
     }
   }
   if (framer.buffered > 0) yield { kind: 'error', line: lines.length, error: { message: `${framer.buffered} bytes left over: an incomplete message` } };

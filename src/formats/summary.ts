@@ -29,7 +29,8 @@ const TYPE_NAMES: Record<BgpMessage['type'], string> = {
 
 export class DecodeSummary {
   private readonly messages = new Map<string, number>();
-  private readonly attributes = new Map<number, number>();
+  /** Attribute code -> count: a flat array, since add() runs for every attribute of a full table. */
+  private readonly attributeCounts = new Float64Array(256);
   private readonly families = new Map<FamilyKey, FamilyCount>();
   private ribEntries = 0;
   private stateChanges = 0;
@@ -67,8 +68,7 @@ export class DecodeSummary {
           f.withdrawn += m.withdrawn.count;
         }
         for (const a of m.attributes) {
-          const code = attributeCode(a);
-          this.attributes.set(code, (this.attributes.get(code) ?? 0) + 1);
+          this.attributeCounts[attributeCode(a)]!++;
           if (a.type === 'mp-reach' || a.type === 'mp-unreach') {
             const f = this.family(a.afi * 256 + a.safi);
             f.messages++;
@@ -81,10 +81,7 @@ export class DecodeSummary {
       case 'rib-entry': {
         this.ribEntries++;
         this.family(r.afi * 256 + r.safi).announced++;
-        for (const a of r.attributes) {
-          const code = attributeCode(a);
-          this.attributes.set(code, (this.attributes.get(code) ?? 0) + 1);
-        }
+        for (const a of r.attributes) this.attributeCounts[attributeCode(a)]!++;
         return;
       }
       case 'state':
@@ -116,7 +113,7 @@ export class DecodeSummary {
   /** Adds the counts of another part of the same file. */
   merge(c: SummaryCounts): void {
     for (const [k, v] of c.messages) this.messages.set(k, (this.messages.get(k) ?? 0) + v);
-    for (const [k, v] of c.attributes) this.attributes.set(k, (this.attributes.get(k) ?? 0) + v);
+    for (const [k, v] of c.attributes) this.attributeCounts[k]! += v;
     for (const [k, v] of c.families) {
       const f = this.family(k);
       f.messages += v.messages;
@@ -128,6 +125,13 @@ export class DecodeSummary {
     this.errors += c.errors;
     this.gaps += c.gaps;
     this.treatAsWithdraw += c.treatAsWithdraw;
+  }
+
+  /** [code, count] of the attributes seen, by code. */
+  private get attributes(): Map<number, number> {
+    const m = new Map<number, number>();
+    this.attributeCounts.forEach((n, code) => n > 0 && m.set(code, n));
+    return m;
   }
 
   toJSON(): Record<string, unknown> {

@@ -41,6 +41,9 @@ export interface FramerOptions {
 export class MessageFramer {
   private buf: Uint8Array = new Uint8Array(0);
   private start = 0;
+  private end = 0;
+  /** buf is our own copy (so bytes may be appended to it), not a chunk the caller passed in. */
+  private owned = false;
   private maxLength: number;
 
   constructor(options: FramerOptions = {}) {
@@ -54,31 +57,45 @@ export class MessageFramer {
 
   /** Bytes received and not yet returned as messages. */
   get buffered(): number {
-    return this.buf.length - this.start;
-  }
-
-  push(chunk: Uint8Array): void {
-    if (chunk.length === 0) return;
-    const rest = this.buf.length - this.start;
-    if (rest === 0) {
-      this.buf = chunk;
-      this.start = 0;
-      return;
-    }
-    const joined = new Uint8Array(rest + chunk.length);
-    joined.set(this.buf.subarray(this.start));
-    joined.set(chunk, rest);
-    this.buf = joined;
-    this.start = 0;
+    return this.end - this.start;
   }
 
   /**
-   * The next whole message (a view into the buffered bytes: copy it if you keep it past the next
-   * push), or null when more bytes are needed. Throws BgpError on a bad header; the bytes stay
-   * buffered, so a reader of captures can call resync() and go on.
+   * Appends a chunk. Chunk-aligned messages are never copied; a message split over chunks is
+   * gathered in a buffer that grows by doubling, so each byte is copied a bounded number of times.
+   * Views returned by next() stay valid: bytes are only ever appended past them.
+   */
+  push(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    const rest = this.end - this.start;
+    if (rest === 0) {
+      this.buf = chunk;
+      this.start = 0;
+      this.end = chunk.length;
+      this.owned = false;
+      return;
+    }
+    if (this.owned && this.end + chunk.length <= this.buf.length) {
+      this.buf.set(chunk, this.end);
+      this.end += chunk.length;
+      return;
+    }
+    const joined = new Uint8Array(Math.max(2 * (rest + chunk.length), 4096));
+    joined.set(this.buf.subarray(this.start, this.end));
+    joined.set(chunk, rest);
+    this.buf = joined;
+    this.start = 0;
+    this.end = rest + chunk.length;
+    this.owned = true;
+  }
+
+  /**
+   * The next whole message (a view into the buffered bytes), or null when more bytes are needed.
+   * Throws BgpError on a bad header; the bytes stay buffered, so a reader of captures can call
+   * resync() and go on.
    */
   next(): Uint8Array | null {
-    const avail = this.buf.length - this.start;
+    const avail = this.end - this.start;
     if (avail < HEADER_LENGTH) {
       // A marker that is already wrong does not get better with more bytes.
       for (let i = 0; i < Math.min(avail, MARKER_LENGTH); i++) {
@@ -100,9 +117,10 @@ export class MessageFramer {
    */
   resync(): number {
     const b = this.buf;
+    const end = this.end;
     const from = this.start;
     let i = this.start + 1;
-    for (; i + HEADER_LENGTH <= b.length; i++) {
+    for (; i + HEADER_LENGTH <= end; i++) {
       let ok = true;
       for (let k = 0; k < MARKER_LENGTH; k++) {
         if (b[i + k] !== 0xff) {
@@ -112,15 +130,15 @@ export class MessageFramer {
       }
       if (!ok) continue;
       // Runs of 0xff longer than a marker: the header starts at the last 16 of them.
-      while (i + HEADER_LENGTH < b.length && b[i + MARKER_LENGTH] === 0xff) i++;
+      while (i + HEADER_LENGTH < end && b[i + MARKER_LENGTH] === 0xff) i++;
       const length = (b[i + 16]! << 8) | b[i + 17]!;
       if (length >= HEADER_LENGTH && length <= this.maxLength) break;
     }
-    if (i + HEADER_LENGTH > b.length) {
+    if (i + HEADER_LENGTH > end) {
       // Keep a possible partial marker at the end.
-      i = Math.max(this.start + 1, b.length - (HEADER_LENGTH - 1));
+      i = Math.max(this.start + 1, end - (HEADER_LENGTH - 1));
     }
-    this.start = Math.min(i, b.length);
+    this.start = Math.min(i, end);
     return this.start - from;
   }
 
@@ -128,5 +146,7 @@ export class MessageFramer {
   reset(): void {
     this.buf = new Uint8Array(0);
     this.start = 0;
+    this.end = 0;
+    this.owned = false;
   }
 }

@@ -30,6 +30,7 @@ export {
   shutdownCommunication,
   ceaseNotification,
   describeNotification,
+  hardResetCause,
   MAX_SHUTDOWN_COMMUNICATION,
 } from './notification.js';
 export * from './inspect.js';

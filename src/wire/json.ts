@@ -7,7 +7,7 @@ import { notificationName, type BgpError } from './errors.js';
 import { toHex } from './bytes.js';
 import { prefixToString } from './prefix.js';
 import { attributeCode } from './attrs/registry.js';
-import { shutdownCommunication } from './notification.js';
+import { hardResetCause, shutdownCommunication } from './notification.js';
 import type { AsPathSegment, BgpMessage, Capability, PathAttribute, PrefixList } from './types.js';
 import { aigpMetric } from './attrs/path.js';
 import { endOfRibFamily } from './update.js';
@@ -226,6 +226,7 @@ export function messageJson(m: BgpMessage): Json {
     }
     case 'notification': {
       const text = shutdownCommunication(m);
+      const cause = hardResetCause(m);
       return {
         type: 'notification',
         code: m.code,
@@ -233,6 +234,7 @@ export function messageJson(m: BgpMessage): Json {
         name: notificationName(m.code, m.subcode),
         data: toHex(m.data),
         ...(text === undefined ? {} : { shutdownCommunication: text }),
+        ...(cause ? { hardReset: { code: cause.code, subcode: cause.subcode, name: notificationName(cause.code, cause.subcode), data: toHex(cause.data) } } : {}),
       };
     }
     case 'keepalive':

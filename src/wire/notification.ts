@@ -56,9 +56,20 @@ export function ceaseNotification(subcode: number, communication?: string): Noti
   return { type: 'notification', code: ErrorCode.CEASE, subcode, data };
 }
 
-/** "Cease / Administrative Shutdown: "maintenance"" */
+/**
+ * RFC 8538 s3: a Cease / Hard Reset carries the NOTIFICATION that caused it (code, subcode,
+ * data) in its data. Returns it, or undefined when this is not a Hard Reset or the data is short.
+ */
+export function hardResetCause(m: NotificationMessage): NotificationMessage | undefined {
+  if (m.code !== ErrorCode.CEASE || m.subcode !== CeaseSubcode.HARD_RESET || m.data.length < 2) return undefined;
+  return { type: 'notification', code: m.data[0]!, subcode: m.data[1]!, data: m.data.slice(2) };
+}
+
+/** "Cease / Administrative Shutdown: "maintenance"", "Cease / Hard Reset (Hold Timer Expired / Unspecific)" */
 export function describeNotification(m: NotificationMessage): string {
   const name = notificationName(m.code, m.subcode);
+  const cause = hardResetCause(m);
+  if (cause) return `${name} (${notificationName(cause.code, cause.subcode)})`;
   const text = shutdownCommunication(m);
   return text === undefined ? name : `${name}: ${JSON.stringify(text)}`;
 }

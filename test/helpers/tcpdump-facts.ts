@@ -8,8 +8,10 @@ import {
   attributeCode,
   capabilityCode,
   endOfRibFamily,
+  ipv6ToString,
   prefixToString,
   shutdownCommunication,
+  writeU16,
   type AsPathSegment,
   type BgpMessage,
   type Capability,
@@ -52,7 +54,7 @@ export type FactKind = (typeof FACT_KINDS)[number];
 // ---------------------------------------------------------------------------------------------
 // Text normalisers shared by both sides.
 
-/** RFC 5952 text of an IPv6 address written any valid way; IPv4 unchanged. */
+/** RFC 5952 text of an IPv6 address written any valid way (the codec's own form); IPv4 unchanged. */
 export function normalizeIp(text: string): string {
   if (!text.includes(':')) {
     if (!/^\d{1,3}(\.\d{1,3}){3}$/.test(text)) throw new Error(`not an address: ${text}`);
@@ -74,25 +76,9 @@ export function normalizeIp(text: string): string {
   let groups = halves.length === 2 ? [...left, ...new Array<number>(8 - left.length - right.length).fill(0), ...right] : left;
   if (v4) groups = [...groups.slice(0, 6), ...v4Tail];
   if (groups.length !== 8 || groups.some((g) => !(g >= 0 && g <= 0xffff))) throw new Error(`not an IPv6 address: ${text}`);
-  // Longest run of two or more zero groups becomes "::" (the first one on a tie).
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (groups[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && groups[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hex = groups.map((g) => g.toString(16));
-  if (best < 0) return hex.join(':');
-  return `${hex.slice(0, best).join(':')}::${hex.slice(best + bestLen).join(':')}`;
+  const bytes = new Uint8Array(16);
+  groups.forEach((g, i) => writeU16(bytes, 2 * i, g));
+  return ipv6ToString(bytes, 0);
 }
 
 export function normalizePrefix(text: string): string {
@@ -131,12 +117,6 @@ function ipv4At(b: Uint8Array, o: number): string {
   return `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
 }
 
-function ipv6At(b: Uint8Array, o: number): string {
-  const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((b[o + i]! << 8) | b[o + i + 1]!).toString(16));
-  return normalizeIp(groups.join(':'));
-}
-
 /**
  * Addresses in an MP_REACH next hop field that Wren keeps as bytes, by its length: 4 (IPv4), 16
  * (IPv6), 32 (IPv6 global + link-local), and the VPN forms with an 8-byte Route Distinguisher in
@@ -147,15 +127,15 @@ export function nextHopAddresses(b: Uint8Array): string[] | null {
     case 4:
       return [ipv4At(b, 0)];
     case 16:
-      return [ipv6At(b, 0)];
+      return [ipv6ToString(b, 0)];
     case 32:
-      return [ipv6At(b, 0), ipv6At(b, 16)];
+      return [ipv6ToString(b, 0), ipv6ToString(b, 16)];
     case 12:
       return [ipv4At(b, 8)];
     case 24:
-      return [ipv6At(b, 8)];
+      return [ipv6ToString(b, 8)];
     case 48:
-      return [ipv6At(b, 8), ipv6At(b, 32)];
+      return [ipv6ToString(b, 8), ipv6ToString(b, 32)];
     default:
       return null;
   }

@@ -187,3 +187,21 @@ describe('UPDATE (RFC 4271 s6.3, RFC 7606)', () => {
     expect(thrown(update(`${ORIGIN}c00808000000`)).action).toBe('session-reset');
   });
 });
+
+describe('NOTIFICATION helpers', () => {
+  it('reads the cause of an RFC 8538 Hard Reset and describes it', async () => {
+    const { hardResetCause, describeNotification, ceaseNotification, shutdownCommunication } = await import('../../../src/wire/index.js');
+    const m = decodeMessage(message(3, '06090400'), ctx).message;
+    expect(m.type).toBe('notification');
+    if (m.type !== 'notification') return;
+    expect(hardResetCause(m)).toMatchObject({ code: 4, subcode: 0 });
+    expect(describeNotification(m)).toBe('Cease / Hard Reset (Hold Timer Expired / Unspecific)');
+    const shut = ceaseNotification(2, 'maintenance until 14:00');
+    expect(shutdownCommunication(shut)).toBe('maintenance until 14:00');
+    expect(describeNotification(shut)).toBe('Cease / Administrative Shutdown: "maintenance until 14:00"');
+    // RFC 9003: at most 255 octets, cut on a UTF-8 boundary.
+    const long = ceaseNotification(2, 'é'.repeat(200));
+    expect(long.data[0]).toBe(254);
+    expect(shutdownCommunication(long)).toBe('é'.repeat(127));
+  });
+});
