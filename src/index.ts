@@ -3,7 +3,6 @@
 export * from './wire/index.js';
 export {
   openBgpFile,
-  readMrtPart,
   detectFormat,
   type BgpRecord,
   type MessageRecord,

@@ -3,17 +3,13 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openBgpFile, type BgpRecord } from '../formats/bgp-reader.js';
 import { DecodeSummary } from '../formats/summary.js';
-import { availableParallelism } from 'node:os';
 import { attributeJson, errorJson, messageJson, BgpError, type Json } from '../wire/index.js';
 import { errorLine } from './decode-errors.js';
-import { canRunParallel, PARALLEL_MIN_BYTES, summariseParallel } from './decode-parallel.js';
 
 interface DecodeOptions {
   summary?: boolean;
   json?: boolean;
   port?: string[];
-  /** Threads for --summary of large MRT files; 1 = sequential. */
-  jobs?: number;
 }
 
 export function registerDecode(program: Command, setExit: (code: number) => void): void {
@@ -24,7 +20,6 @@ export function registerDecode(program: Command, setExit: (code: number) => void
     .option('-s, --summary', 'print counts per message type, attribute and AFI/SAFI instead of messages')
     .option('--json', 'with --summary: print the summary as JSON')
     .option('-p, --port <port...>', 'extra TCP ports that carry BGP in captures (179 always does)')
-    .option('-j, --jobs <n>', 'threads for --summary of large MRT files (default: the number of cores, at most 4)', (v) => Math.max(1, Number.parseInt(v, 10) || 1))
     .addHelpText('after', '\nExit status: 0 all decoded, 3 some records had errors (they are reported and skipped), 1 a file could not be read.')
     .action(async (files: string[], opts: DecodeOptions) => {
       setExit(await runDecode(files, opts, (s) => process.stdout.write(s), (s) => process.stderr.write(s)));
@@ -32,7 +27,6 @@ export function registerDecode(program: Command, setExit: (code: number) => void
 }
 
 export async function runDecode(files: readonly string[], opts: DecodeOptions, out: (s: string) => void, err: (s: string) => void): Promise<number> {
-  const jobs = opts.jobs ?? Math.min(4, availableParallelism());
   let status = 0;
   const ports = (opts.port ?? []).map(Number).filter((p) => Number.isInteger(p) && p > 0 && p < 65536);
   for (const file of files) {
@@ -47,18 +41,6 @@ export async function runDecode(files: readonly string[], opts: DecodeOptions, o
     const opened = openBgpFile(bytes, { ports });
     if (opened.truncated) err(`wren decode: ${file}: ${opened.truncated}; decoding what is there\n`);
     const summary = opts.summary ? new DecodeSummary(file, opened.format, opened.compression) : null;
-    if (summary && opened.format === 'mrt' && jobs > 1 && opened.data.length >= PARALLEL_MIN_BYTES && canRunParallel()) {
-      let errorsSeen = false;
-      const done = await summariseParallel(file, opened.data, jobs, summary, (line) => {
-        errorsSeen = true;
-        err(line);
-      });
-      if (done) {
-        if (errorsSeen) status = Math.max(status, 3);
-        out(opts.json ? `${JSON.stringify(summary.toJSON())}\n` : summary.toText());
-        continue;
-      }
-    }
     let buffer = '';
     for (const r of opened.records) {
       if (r.kind === 'error') {

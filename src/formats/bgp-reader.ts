@@ -21,7 +21,7 @@ import {
   type PathAttribute,
 } from '../wire/index.js';
 import { decompress, type CompressionFormat } from './decompress.js';
-import { readMrt, type MrtRange } from './mrt.js';
+import { readMrt } from './mrt.js';
 import type { MrtPeer } from './mrt-types.js';
 import { tcpStreams, type FlowKey } from './tcp.js';
 
@@ -278,20 +278,9 @@ function captureContext(msg: Uint8Array, sender: OpenMessage | undefined, receiv
 // ---------------------------------------------------------------------------------------------
 // MRT
 
-/**
- * Records of one part of an MRT buffer (see splitMrt), for decoding parts in parallel. The peer
- * index table, when given, is read first so TABLE_DUMP_V2 entries can name their peers.
- */
-export function readMrtPart(data: Uint8Array, part: MrtRange, peerIndexTable?: MrtRange): Iterable<BgpRecord> {
-  return readMrtRecords(data, part, peerIndexTable);
-}
-
-function* readMrtRecords(data: Uint8Array, range: MrtRange = {}, peerIndexTable?: MrtRange): Generator<BgpRecord> {
+function* readMrtRecords(data: Uint8Array): Generator<BgpRecord> {
   let peers: MrtPeer[] = [];
-  if (peerIndexTable && (range.start ?? 0) > (peerIndexTable.start ?? 0)) {
-    for (const r of readMrt(data, peerIndexTable)) if (r.kind === 'peer-index-table') peers = r.peers;
-  }
-  for (const r of readMrt(data, range)) {
+  for (const r of readMrt(data)) {
     switch (r.kind) {
       case 'issue':
         yield { kind: 'error', record: r.index, offset: r.offset, error: { message: r.message } };

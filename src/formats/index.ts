@@ -4,4 +4,3 @@ export * from './decompress.js';
 export * from './mrt.js';
 export * from './bgp-reader.js';
 export * from './summary.js';
-export * from './mrt-split.js';

@@ -17,22 +17,11 @@ import { MrtType, TableDumpSubtype, type MrtIssue, type MrtRecord } from './mrt-
 
 export * from './mrt-types.js';
 
-/** Part of a buffer to read: [start, end), whose first record is number firstIndex. */
-export interface MrtRange {
-  readonly start?: number;
-  readonly end?: number;
-  readonly firstIndex?: number;
-}
-
-/**
- * Reads records from bytes[start, end) (the whole buffer by default). Offsets stay relative to
- * `bytes`, so parts of one file read in parallel report the same positions as a single pass.
- */
-export function* readMrt(bytes: Uint8Array, range: MrtRange = {}): Generator<MrtRecord | MrtIssue> {
-  const len = range.end ?? bytes.length;
+export function* readMrt(bytes: Uint8Array): Generator<MrtRecord | MrtIssue> {
+  const len = bytes.length;
   const out: MrtOutput = [];
-  let p = range.start ?? 0;
-  let index = range.firstIndex ?? 0;
+  let p = 0;
+  let index = 0;
   /** Timestamp of the last record whose framing we accepted; the resync reference. */
   let lastGoodTime: number | undefined;
   /** A resync scan starting here found nothing; later scans from here on would not either. */

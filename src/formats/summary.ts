@@ -8,17 +8,6 @@ interface FamilyCount {
   withdrawn: number;
 }
 
-export interface SummaryCounts {
-  messages: [string, number][];
-  attributes: [number, number][];
-  families: [FamilyKey, FamilyCount][];
-  ribEntries: number;
-  stateChanges: number;
-  errors: number;
-  gaps: number;
-  treatAsWithdraw: number;
-}
-
 const TYPE_NAMES: Record<BgpMessage['type'], string> = {
   open: 'OPEN',
   update: 'UPDATE',
@@ -94,37 +83,6 @@ export class DecodeSummary {
         this.errors++;
         return;
     }
-  }
-
-  /** Counts as plain data, to send between threads and merge(). */
-  raw(): SummaryCounts {
-    return {
-      messages: [...this.messages],
-      attributes: [...this.attributes],
-      families: [...this.families].map(([k, v]) => [k, { ...v }]),
-      ribEntries: this.ribEntries,
-      stateChanges: this.stateChanges,
-      errors: this.errors,
-      gaps: this.gaps,
-      treatAsWithdraw: this.treatAsWithdraw,
-    };
-  }
-
-  /** Adds the counts of another part of the same file. */
-  merge(c: SummaryCounts): void {
-    for (const [k, v] of c.messages) this.messages.set(k, (this.messages.get(k) ?? 0) + v);
-    for (const [k, v] of c.attributes) this.attributeCounts[k]! += v;
-    for (const [k, v] of c.families) {
-      const f = this.family(k);
-      f.messages += v.messages;
-      f.announced += v.announced;
-      f.withdrawn += v.withdrawn;
-    }
-    this.ribEntries += c.ribEntries;
-    this.stateChanges += c.stateChanges;
-    this.errors += c.errors;
-    this.gaps += c.gaps;
-    this.treatAsWithdraw += c.treatAsWithdraw;
   }
 
   /** [code, count] of the attributes seen, by code. */

@@ -74,15 +74,4 @@ describe('wren decode', () => {
     expect(r.stdout).toMatch(/UPDATE\s+10\n/);
     expect(r.stdout).toMatch(/errors\s+0\n/);
   });
-
-  it('counts a large MRT file the same on several threads as on one', () => {
-    const summary = (jobs: string) => {
-      const r = spawnSync(process.execPath, [join(root, 'dist/bin/wren.js'), 'decode', '--summary', '--json', '--jobs', jobs, fixture('bgpdump/test_data/updates.et-header.2015.gz')], { encoding: 'utf8' });
-      expect(r.status).toBe(0);
-      return JSON.parse(r.stdout) as Record<string, unknown>;
-    };
-    const one = summary('1');
-    expect(summary('3')).toEqual(one);
-    expect(one.messages).toEqual({ KEEPALIVE: 2, OPEN: 1, UPDATE: 89_679 });
-  });
 });
