@@ -37,3 +37,4 @@ export * from './inspect.js';
 export * from './json.js';
 export { AttributeCache } from './attrs/cache.js';
 export { asPathLength, mergeAs4Path, effectiveAsPath, type EffectiveAsInfo } from './as4.js';
+export { packAnnouncements, packWithdrawals, endOfRib, slicePrefixes, prefixBytes, type Announcement } from './pack.js';
