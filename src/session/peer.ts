@@ -1,0 +1,476 @@
+// One BGP peer: drives the pure FSM (src/fsm) with events from TCP, timers and messages, and
+// carries out the actions it returns. Owns at most one established connection, plus, during a
+// connection collision (RFC 4271 s6.8), an incoming connection held until its OPEN shows which
+// of the two to keep.
+
+import { connect, type Socket } from 'node:net';
+import type { Logger } from 'pino';
+import {
+  buildLocalOpen,
+  errorEvent,
+  initialFsm,
+  messageEvent,
+  resolveCollision,
+  step,
+  type FsmAction,
+  type FsmConfig,
+  type FsmData,
+  type FsmEvent,
+  type Negotiated,
+  type PeerExpectations,
+  type State,
+  type TimerName,
+} from '../fsm/index.js';
+import {
+  ceaseNotification,
+  CeaseSubcode,
+  describeNotification,
+  makeContext,
+  type BgpMessage,
+  type NotificationMessage,
+  type OpenMessage,
+  type RouteRefreshMessage,
+  type UpdateMessage,
+} from '../wire/index.js';
+import type { Clock, TimerHandle } from './clock.js';
+import { BgpConnection } from './connection.js';
+
+export interface PeerTransport {
+  /** Remote address and port to connect to (port 179 by default). */
+  readonly address: string;
+  readonly port?: number;
+  /** Local address (and port) to connect from. */
+  readonly localAddress?: string;
+  readonly localPort?: number;
+  /** Never connect; wait for the peer (RFC 4271 s8.1.1 PassiveTcpEstablishment). */
+  readonly passive?: boolean;
+  /** Seconds to wait for a TCP connection before ConnectRetry handling takes over. */
+  readonly connectTimeout?: number;
+}
+
+export interface PeerDownInfo {
+  readonly reason: string;
+  readonly wasEstablished: boolean;
+  readonly notification?: { readonly direction: 'sent' | 'received'; readonly message: NotificationMessage };
+}
+
+/** What the speaker is told about a peer. All calls are synchronous, from the event loop. */
+export interface PeerHooks {
+  onStateChange?(peer: PeerSession, from: State, to: State): void;
+  onEstablished(peer: PeerSession, negotiated: Negotiated): void;
+  onUpdate(peer: PeerSession, update: UpdateMessage): void;
+  onRouteRefresh?(peer: PeerSession, refresh: RouteRefreshMessage): void;
+  onDown(peer: PeerSession, info: PeerDownInfo): void;
+  /** The send buffer drained: the speaker may send more UPDATEs. */
+  onWritable?(peer: PeerSession): void;
+}
+
+export interface PeerSessionOptions {
+  readonly transport: PeerTransport;
+  readonly expectations: PeerExpectations;
+  readonly fsm?: Omit<FsmConfig, 'localOpen' | 'expectations' | 'passive'>;
+  /** The OPEN we send; by default built from the expectations. */
+  readonly localOpen?: OpenMessage;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly hooks: PeerHooks;
+  /** Bytes queued for sending above which the peer is not writable (back-pressure). */
+  readonly highWaterMark?: number;
+}
+
+/** An incoming connection held during a collision until its OPEN arrives. */
+interface HeldConnection {
+  readonly connection: BgpConnection;
+  open?: OpenMessage;
+  readonly buffered: BgpMessage[];
+}
+
+export class PeerSession {
+  private fsm: FsmData;
+  private readonly config: FsmConfig;
+  private readonly timers = new Map<TimerName, TimerHandle>();
+  private connection: BgpConnection | null = null;
+  /** A connection we initiated and that is not established yet. */
+  private connecting: Socket | null = null;
+  /** An incoming connection waiting for the FSM's acceptConnection. */
+  private incoming: BgpConnection | null = null;
+  private held: HeldConnection | null = null;
+  private listening = false;
+  private lastEvent = '';
+  private lastError = '';
+  private stateSince: number;
+  private processing = false;
+  private readonly queue: FsmEvent[] = [];
+
+  constructor(private readonly options: PeerSessionOptions) {
+    const localOpen = options.localOpen ?? buildLocalOpen(options.expectations);
+    this.config = {
+      ...options.fsm,
+      localOpen,
+      expectations: options.expectations,
+      passive: options.transport.passive ?? false,
+    };
+    this.fsm = initialFsm(this.config);
+    this.stateSince = options.clock.now();
+  }
+
+  get state(): State {
+    return this.fsm.state;
+  }
+
+  get address(): string {
+    return this.options.transport.address;
+  }
+
+  get negotiated(): Negotiated | undefined {
+    return this.fsm.negotiated;
+  }
+
+  /** Milliseconds (clock time) of the last state change. */
+  get since(): number {
+    return this.stateSince;
+  }
+
+  /** The last thing that went wrong, for `wren status`'s Info column. */
+  get info(): string {
+    return this.lastError;
+  }
+
+  get writable(): boolean {
+    return this.fsm.state === 'Established' && this.connection !== null && this.connection.writable;
+  }
+
+  get queuedBytes(): number {
+    return this.connection?.queuedBytes ?? 0;
+  }
+
+  start(): void {
+    this.dispatch({ type: this.config.passive ? 'ManualStart_with_PassiveTcpEstablishment' : 'ManualStart', now: this.now() });
+  }
+
+  /** ManualStop: Cease / Administrative Shutdown with an optional RFC 9003 communication. */
+  stop(communication?: string): void {
+    this.dispatch({ type: 'ManualStop', now: this.now(), ...(communication === undefined ? {} : { communication }) });
+  }
+
+  /** AutomaticStop with a Cease subcode, e.g. Maximum Number of Prefixes Reached (RFC 4486). */
+  cease(subcode: number, data?: Uint8Array): void {
+    this.dispatch({ type: 'AutomaticStop', now: this.now(), subcode, ...(data ? { data } : {}) });
+  }
+
+  /** Sends an UPDATE (or any message) on the established session. */
+  send(message: BgpMessage): void {
+    if (this.fsm.state !== 'Established' || !this.connection) return;
+    this.connection.send(message);
+    if (message.type === 'update') this.restartKeepalive();
+  }
+
+  /** Sends encoded UPDATEs. */
+  sendBytes(bytes: Uint8Array): void {
+    if (this.fsm.state !== 'Established' || !this.connection) return;
+    this.connection.sendBytes(bytes);
+    this.restartKeepalive();
+  }
+
+  /** RFC 4271 s10: each KEEPALIVE or UPDATE sent restarts the KeepaliveTimer (the FSM sees neither). */
+  private restartKeepalive(): void {
+    const t = this.fsm.negotiated?.keepaliveTime ?? 0;
+    if (t > 0 && this.timers.has('keepalive')) this.perform({ type: 'startTimer', timer: 'keepalive', seconds: t });
+  }
+
+  /**
+   * The listener hands us a connection from our peer's address. RFC 4271 s8.2.1.1 / s6.8 decide:
+   * taken as the session's connection, held for collision detection, or refused.
+   */
+  acceptSocket(socket: Socket): void {
+    const conn = this.newConnection(socket, 'incoming');
+    const s = this.fsm.state;
+    if (s === 'Idle' || !this.listening) {
+      conn.destroy();
+      return;
+    }
+    if (s === 'Connect' || s === 'Active') {
+      // No OPEN exchanged yet on any connection: take this one, give up our own attempt. The
+      // kernel has completed the handshake already: TcpConnectionConfirmed (Event 17).
+      this.abandonConnect();
+      this.connection = conn;
+      this.dispatch({ type: 'TcpConnectionConfirmed', now: this.now() });
+      return;
+    }
+    if (s === 'Established' && !this.config.collisionDetectEstablishedState) {
+      // s6.8: with an established session, a new connection is refused.
+      conn.close(ceaseNotification(CeaseSubcode.CONNECTION_REJECTED));
+      return;
+    }
+    if (this.held) this.held.connection.destroy();
+    this.held = { connection: conn, buffered: [] };
+    // Both sides send their OPEN as soon as a connection is up (without DelayOpen).
+    conn.send(this.config.localOpen);
+  }
+
+  private newConnection(socket: Socket, role: 'incoming' | 'outgoing'): BgpConnection {
+    const conn: BgpConnection = new BgpConnection(
+      socket,
+      makeContext({ asn4: true }),
+      {
+        onMessage: (m) => this.onMessage(conn, m),
+        onError: (e) => this.onConnError(conn, e),
+        onClose: () => this.onConnClose(conn),
+        onDrain: () => {
+          if (conn === this.connection) this.options.hooks.onWritable?.(this);
+        },
+      },
+      this.options.highWaterMark === undefined ? {} : { highWaterMark: this.options.highWaterMark },
+    );
+    this.options.logger.debug({ role, remote: `${conn.remoteAddress}:${conn.remotePort}` }, 'connection');
+    return conn;
+  }
+
+  private onMessage(conn: BgpConnection, m: BgpMessage): void {
+    if (this.held && conn === this.held.connection) {
+      this.onHeldMessage(m);
+      return;
+    }
+    if (conn !== this.connection) return;
+    this.dispatch(messageEvent(m, this.now()));
+  }
+
+  private onConnError(conn: BgpConnection, e: import('../wire/index.js').BgpError): void {
+    if (this.held && conn === this.held.connection) {
+      conn.close({ type: 'notification', code: e.code, subcode: e.subcode, data: e.data });
+      this.held = null;
+      return;
+    }
+    if (conn !== this.connection) return;
+    this.lastError = e.message;
+    this.dispatch(errorEvent(e, this.now()));
+  }
+
+  private onConnClose(conn: BgpConnection): void {
+    if (this.held && conn === this.held.connection) {
+      this.held = null;
+      return;
+    }
+    if (conn === this.incoming) this.incoming = null;
+    if (conn !== this.connection) return;
+    this.connection = null;
+    this.dispatch({ type: 'TcpConnectionFails', now: this.now() });
+  }
+
+  /** RFC 4271 s6.8: the held connection's OPEN names its BGP Identifier; keep one connection. */
+  private onHeldMessage(m: BgpMessage): void {
+    const held = this.held!;
+    if (!held.open) {
+      if (m.type !== 'open') {
+        held.connection.close();
+        this.held = null;
+        return;
+      }
+      held.open = m;
+      const keep = resolveCollision(this.options.expectations.localRouterId, m.bgpId);
+      if (keep === 'keep-existing') {
+        held.connection.close(ceaseNotification(CeaseSubcode.CONNECTION_COLLISION_RESOLUTION));
+        this.held = null;
+        return;
+      }
+      // Keep the peer's connection: dump ours (Cease / Connection Collision Resolution), then run
+      // the FSM again on the held connection, whose OPEN has been received and ours sent.
+      this.held = null;
+      this.dispatch({ type: 'OpenCollisionDump', now: this.now() });
+      this.clearTimers();
+      this.fsm = initialFsm(this.config);
+      this.listening = true;
+      this.connection = held.connection;
+      this.adopting = held;
+      this.dispatch({ type: 'AutomaticStart_with_PassiveTcpEstablishment', now: this.now() });
+      this.dispatch({ type: 'TcpConnectionConfirmed', now: this.now() });
+      return;
+    }
+    held.buffered.push(m);
+  }
+
+  /** A held connection being adopted: its OPEN (already received) is replayed after ours is "sent". */
+  private adopting: HeldConnection | null = null;
+
+  private dispatch(event: FsmEvent): void {
+    this.queue.push(event);
+    if (this.processing) return;
+    this.processing = true;
+    try {
+      for (let e = this.queue.shift(); e; e = this.queue.shift()) this.apply(e);
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private apply(event: FsmEvent): void {
+    const before = this.fsm.state;
+    const { fsm, actions } = step(this.fsm, event, this.config);
+    this.fsm = fsm;
+    this.lastEvent = event.type;
+    if (fsm.state !== before) {
+      this.stateSince = this.now();
+      this.options.logger.info({ from: before, to: fsm.state, event: event.type }, 'state');
+      this.options.hooks.onStateChange?.(this, before, fsm.state);
+    }
+    for (const a of actions) this.perform(a);
+  }
+
+  private perform(a: FsmAction): void {
+    switch (a.type) {
+      case 'startTimer': {
+        this.timers.get(a.timer)?.cancel();
+        const event = TIMER_EVENTS[a.timer];
+        this.timers.set(
+          a.timer,
+          this.options.clock.setTimer(a.seconds * 1000, () => {
+            this.timers.delete(a.timer);
+            this.dispatch({ type: event, now: this.now() } as FsmEvent);
+          }),
+        );
+        return;
+      }
+      case 'stopTimer':
+        this.timers.get(a.timer)?.cancel();
+        this.timers.delete(a.timer);
+        return;
+      case 'connect':
+        this.openConnection();
+        return;
+      case 'listen':
+        this.listening = true;
+        return;
+      case 'acceptConnection':
+        if (this.incoming) {
+          this.connection = this.incoming;
+          this.incoming = null;
+        }
+        return;
+      case 'rejectConnection':
+        this.incoming?.destroy();
+        this.incoming = null;
+        return;
+      case 'dropConnection':
+        this.abandonConnect();
+        this.connection?.close();
+        this.connection = null;
+        return;
+      case 'sendOpen': {
+        const adopting = this.adopting;
+        if (adopting) {
+          // Our OPEN already went out on this connection when it was held; deliver theirs.
+          this.adopting = null;
+          this.dispatch({ type: 'BGPOpen', open: adopting.open!, now: this.now() });
+          for (const m of adopting.buffered) this.dispatch(messageEvent(m, this.now()));
+          return;
+        }
+        this.connection?.send(a.open);
+        return;
+      }
+      case 'sendKeepalive':
+        this.connection?.send({ type: 'keepalive' });
+        return;
+      case 'sendNotification':
+        this.lastError = `sent ${describeNotification(a.notification)}`;
+        this.options.logger.warn({ notification: describeNotification(a.notification) }, 'NOTIFICATION sent');
+        this.connection?.close(a.notification);
+        return;
+      case 'established':
+        this.connection?.setContexts(a.negotiated.codecIn, a.negotiated.codecOut);
+        this.lastError = '';
+        this.options.hooks.onEstablished(this, a.negotiated);
+        return;
+      case 'processUpdate':
+        this.options.hooks.onUpdate(this, a.update);
+        return;
+      case 'processRouteRefresh':
+        this.options.hooks.onRouteRefresh?.(this, a.refresh);
+        return;
+      case 'releaseResources':
+        this.listening = false;
+        this.clearTimers();
+        return;
+      case 'sessionDown':
+        if (a.notification) {
+          const text = describeNotification(a.notification.message);
+          this.lastError = `${a.notification.direction} ${text}`;
+          if (a.notification.direction === 'received') this.options.logger.warn({ notification: text }, 'NOTIFICATION received');
+        }
+        this.options.hooks.onDown(this, {
+          reason: a.reason,
+          wasEstablished: a.wasEstablished,
+          ...(a.notification ? { notification: a.notification } : {}),
+        });
+        return;
+    }
+  }
+
+  private openConnection(): void {
+    const t = this.options.transport;
+    if (this.connecting) return;
+    const socket = connect({
+      host: t.address,
+      port: t.port ?? 179,
+      ...(t.localAddress ? { localAddress: t.localAddress } : {}),
+      ...(t.localPort ? { localPort: t.localPort } : {}),
+      noDelay: true,
+    });
+    this.connecting = socket;
+    const fail = (err?: Error) => {
+      if (this.connecting !== socket) return;
+      this.connecting = null;
+      socket.destroy();
+      this.lastError = err ? `connect: ${err.message}` : 'connect: timed out';
+      this.dispatch({ type: 'TcpConnectionFails', now: this.now() });
+    };
+    socket.setTimeout((t.connectTimeout ?? 30) * 1000, () => fail());
+    socket.once('error', fail);
+    socket.once('connect', () => {
+      if (this.connecting !== socket) return;
+      this.connecting = null;
+      socket.setTimeout(0);
+      socket.off('error', fail);
+      this.connection = this.newConnection(socket, 'outgoing');
+      this.dispatch({ type: 'Tcp_CR_Acked', now: this.now() });
+    });
+  }
+
+  private abandonConnect(): void {
+    if (!this.connecting) return;
+    const s = this.connecting;
+    this.connecting = null;
+    s.destroy();
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers.values()) t.cancel();
+    this.timers.clear();
+  }
+
+  /** Tears everything down without any protocol exchange (process exit). */
+  destroy(): void {
+    this.clearTimers();
+    this.abandonConnect();
+    this.connection?.destroy();
+    this.incoming?.destroy();
+    this.held?.connection.destroy();
+    this.connection = null;
+  }
+
+  private now(): number {
+    return this.options.clock.now();
+  }
+
+  /** The last event the FSM handled (for diagnostics). */
+  get lastFsmEvent(): string {
+    return this.lastEvent;
+  }
+}
+
+const TIMER_EVENTS: Record<TimerName, FsmEvent['type']> = {
+  connectRetry: 'ConnectRetryTimer_Expires',
+  hold: 'HoldTimer_Expires',
+  keepalive: 'KeepaliveTimer_Expires',
+  delayOpen: 'DelayOpenTimer_Expires',
+  idleHold: 'IdleHoldTimer_Expires',
+};
