@@ -144,6 +144,11 @@ export class PeerSession {
     return this.connection?.queuedBytes ?? 0;
   }
 
+  /** Our address on the current connection ('' without one): our next hop towards this peer. */
+  get localAddress(): string {
+    return this.connection?.localAddress ?? '';
+  }
+
   start(): void {
     this.dispatch({ type: this.config.passive ? 'ManualStart_with_PassiveTcpEstablishment' : 'ManualStart', now: this.now() });
   }
@@ -189,10 +194,9 @@ export class PeerSession {
       conn.destroy();
       return;
     }
-    if (s === 'Connect' || s === 'Active') {
-      // No OPEN exchanged yet on any connection: take this one, give up our own attempt. The
-      // kernel has completed the handshake already: TcpConnectionConfirmed (Event 17).
-      this.abandonConnect();
+    if ((s === 'Connect' || s === 'Active') && !this.connecting) {
+      // No connection of ours in flight: take this one. The kernel has completed the handshake
+      // already: TcpConnectionConfirmed (Event 17).
       this.connection = conn;
       this.dispatch({ type: 'TcpConnectionConfirmed', now: this.now() });
       return;
@@ -202,9 +206,11 @@ export class PeerSession {
       conn.close(ceaseNotification(CeaseSubcode.CONNECTION_REJECTED));
       return;
     }
+    // Our own attempt is in flight, or OPENs are being exchanged on it: hold this connection
+    // until its OPEN names the peer's BGP Identifier (s6.8). Both sides send their OPEN as soon
+    // as a connection is up (without DelayOpen), so the peer sends its OPEN on this one too.
     if (this.held) this.held.connection.destroy();
     this.held = { connection: conn, buffered: [] };
-    // Both sides send their OPEN as soon as a connection is up (without DelayOpen).
     conn.send(this.config.localOpen);
   }
 
@@ -260,34 +266,63 @@ export class PeerSession {
   /** RFC 4271 s6.8: the held connection's OPEN names its BGP Identifier; keep one connection. */
   private onHeldMessage(m: BgpMessage): void {
     const held = this.held!;
-    if (!held.open) {
-      if (m.type !== 'open') {
-        held.connection.close();
-        this.held = null;
-        return;
-      }
-      held.open = m;
-      const keep = resolveCollision(this.options.expectations.localRouterId, m.bgpId);
-      if (keep === 'keep-existing') {
-        held.connection.close(ceaseNotification(CeaseSubcode.CONNECTION_COLLISION_RESOLUTION));
-        this.held = null;
-        return;
-      }
-      // Keep the peer's connection: dump ours (Cease / Connection Collision Resolution), then run
-      // the FSM again on the held connection, whose OPEN has been received and ours sent.
+    if (held.open) {
+      held.buffered.push(m);
+      return;
+    }
+    if (m.type !== 'open') {
+      held.connection.close();
       this.held = null;
+      return;
+    }
+    held.open = m;
+    // While our own connection attempt is undecided, wait for it (openConnection resolves then).
+    if (!this.connecting) this.resolveHeld();
+  }
+
+  /** RFC 4271 s6.8, once both connections are known: keep one, close the other with Cease/7. */
+  private resolveHeld(): void {
+    const held = this.held;
+    if (!held?.open) return;
+    const s = this.fsm.state;
+    const keep =
+      s === 'OpenSent' || s === 'OpenConfirm' || s === 'Established'
+        ? resolveCollision(this.options.expectations.localRouterId, held.open.bgpId, {
+            existing: s,
+            existingInitiatedLocally: this.initiatedLocally,
+            localAsn: this.options.expectations.localAsn,
+            remoteAsn: held.open.myAsn,
+            ...(this.config.collisionDetectEstablishedState ? { collisionDetectEstablishedState: true } : {}),
+          })
+        : 'keep-new';
+    if (keep === 'keep-existing') {
+      held.connection.close(ceaseNotification(CeaseSubcode.CONNECTION_COLLISION_RESOLUTION));
+      this.held = null;
+      return;
+    }
+    this.adopt(held);
+  }
+
+  /** Runs the FSM on a held connection (whose OPEN we sent already), dumping the current one. */
+  private adopt(held: HeldConnection): void {
+    this.held = null;
+    if (this.fsm.state !== 'Idle' && this.fsm.state !== 'Connect' && this.fsm.state !== 'Active') {
+      // Dump ours: Cease / Connection Collision Resolution, then start over on the held one.
       this.dispatch({ type: 'OpenCollisionDump', now: this.now() });
       this.clearTimers();
       this.fsm = initialFsm(this.config);
       this.listening = true;
-      this.connection = held.connection;
-      this.adopting = held;
       this.dispatch({ type: 'AutomaticStart_with_PassiveTcpEstablishment', now: this.now() });
-      this.dispatch({ type: 'TcpConnectionConfirmed', now: this.now() });
-      return;
     }
-    held.buffered.push(m);
+    this.abandonConnect();
+    this.connection = held.connection;
+    this.initiatedLocally = false;
+    this.adopting = held;
+    this.dispatch({ type: 'TcpConnectionConfirmed', now: this.now() });
   }
+
+  /** The session's connection was initiated by us (for collision resolution). */
+  private initiatedLocally = false;
 
   /** A held connection being adopted: its OPEN (already received) is replayed after ours is "sent". */
   private adopting: HeldConnection | null = null;
@@ -358,9 +393,9 @@ export class PeerSession {
       case 'sendOpen': {
         const adopting = this.adopting;
         if (adopting) {
-          // Our OPEN already went out on this connection when it was held; deliver theirs.
+          // Our OPEN already went out on this connection when it was held; deliver what came.
           this.adopting = null;
-          this.dispatch({ type: 'BGPOpen', open: adopting.open!, now: this.now() });
+          if (adopting.open) this.dispatch({ type: 'BGPOpen', open: adopting.open, now: this.now() });
           for (const m of adopting.buffered) this.dispatch(messageEvent(m, this.now()));
           return;
         }
@@ -420,6 +455,11 @@ export class PeerSession {
       if (this.connecting !== socket) return;
       this.connecting = null;
       socket.destroy();
+      if (this.held) {
+        // The peer reached us while our attempt failed: use its connection.
+        this.adopt(this.held);
+        return;
+      }
       this.lastError = err ? `connect: ${err.message}` : 'connect: timed out';
       this.dispatch({ type: 'TcpConnectionFails', now: this.now() });
     };
@@ -431,7 +471,10 @@ export class PeerSession {
       socket.setTimeout(0);
       socket.off('error', fail);
       this.connection = this.newConnection(socket, 'outgoing');
+      this.initiatedLocally = true;
       this.dispatch({ type: 'Tcp_CR_Acked', now: this.now() });
+      // A connection from the peer that arrived meanwhile can be decided now.
+      this.resolveHeld();
     });
   }
 

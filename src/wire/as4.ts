@@ -83,3 +83,31 @@ export function effectiveAsPath(attributes: readonly PathAttribute[], asn4: bool
   const agg = aggregator && as4Aggregator ? as4Aggregator : aggregator;
   return { segments, ...(agg ? { aggregator: agg } : {}) };
 }
+
+/**
+ * RFC 6793 s4.2.2: towards a 2-octet (OLD) speaker, ASNs above 65535 become AS_TRANS in AS_PATH
+ * and the real path travels in AS4_PATH (likewise AGGREGATOR / AS4_AGGREGATOR). Returns the
+ * same array when nothing needs translating.
+ */
+export function toTwoOctetAttributes(attributes: readonly PathAttribute[]): readonly PathAttribute[] {
+  const wide = (asns: readonly number[]) => asns.some((a) => a > 0xffff);
+  const asPath = attributes.find((a) => a.type === 'as-path');
+  const aggregator = attributes.find((a) => a.type === 'aggregator');
+  const pathWide = asPath?.type === 'as-path' && asPath.segments.some((s) => wide(s.asns));
+  const aggWide = aggregator?.type === 'aggregator' && aggregator.asn > 0xffff;
+  if (!pathWide && !aggWide) return attributes;
+  const out: PathAttribute[] = [];
+  for (const a of attributes) {
+    if (a.type === 'as-path' && pathWide) {
+      out.push({ ...a, segments: a.segments.map((s) => ({ type: s.type, asns: s.asns.map((x) => (x > 0xffff ? AS_TRANS : x)) })) });
+      // Confederation segments are not sent in AS4_PATH (RFC 6793 s6).
+      out.push({ type: 'as4-path', flags: 0xc0, segments: a.segments.filter((s) => s.type === 1 || s.type === 2) });
+    } else if (a.type === 'aggregator' && aggWide) {
+      out.push({ ...a, asn: AS_TRANS, as4: false });
+      out.push({ type: 'as4-aggregator', flags: 0xc0, asn: a.asn, address: a.address });
+    } else if (a.type !== 'as4-path' && a.type !== 'as4-aggregator') {
+      out.push(a);
+    }
+  }
+  return out;
+}

@@ -36,5 +36,5 @@ export {
 export * from './inspect.js';
 export * from './json.js';
 export { AttributeCache } from './attrs/cache.js';
-export { asPathLength, mergeAs4Path, effectiveAsPath, type EffectiveAsInfo } from './as4.js';
+export { asPathLength, mergeAs4Path, effectiveAsPath, toTwoOctetAttributes, type EffectiveAsInfo } from './as4.js';
 export { packAnnouncements, packWithdrawals, endOfRib, slicePrefixes, prefixBytes, type Announcement } from './pack.js';

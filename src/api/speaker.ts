@@ -1,0 +1,516 @@
+// The library facade: a BGP speaker with peers, a RIB with best path and ECMP, local
+// announcements, typed events and an async iterator of RIB changes. Wires src/session (I/O),
+// src/fsm, src/rib and src/policy together; holds no protocol logic of its own.
+
+import { EventEmitter } from 'node:events';
+import { channel } from 'node:diagnostics_channel';
+import type { Socket } from 'node:net';
+import pino, { type Logger } from 'pino';
+import type { AddPathMode, Negotiated, PeerExpectations, State } from '../fsm/index.js';
+import { compilePolicyOrThrow, type CompiledPolicy, type PolicyDecl } from '../policy/index.js';
+import { Rib, maxPrefixNotification, type ExportRoute, type PeerInfo, type PrefixLimit, type RibDelta, type Route, type Explanation, type Path } from '../rib/index.js';
+import { systemClock, type Clock } from '../session/clock.js';
+import { BgpListener, type ListenOptions } from '../session/listener.js';
+import { PeerSession, type PeerDownInfo } from '../session/peer.js';
+import {
+  CeaseSubcode,
+  familyKey,
+  IPV4_UNICAST,
+  IPV6_UNICAST,
+  parsePrefix,
+  type FamilyKey,
+  type RouteRefreshMessage,
+  type UpdateMessage,
+} from '../wire/index.js';
+import { announcementKey, checkAnnouncement, toAttributes, type Announcement } from './announcements.js';
+import { ExportCache, type ExportSession } from './export.js';
+import { PeerSender } from './sender.js';
+
+export type FamilyName = 'ipv4-unicast' | 'ipv6-unicast';
+const FAMILY_KEYS: Record<FamilyName, FamilyKey> = { 'ipv4-unicast': IPV4_UNICAST, 'ipv6-unicast': IPV6_UNICAST };
+
+export interface PeerConfig {
+  /** The peer's address (IPv4 or IPv6). */
+  readonly address: string;
+  /** The peer's AS. */
+  readonly remoteAsn: number;
+  /** TCP port of the peer (179). */
+  readonly port?: number;
+  /** Connect from this address (and port). */
+  readonly localAddress?: string;
+  readonly localPort?: number;
+  /** Only wait for the peer to connect. */
+  readonly passive?: boolean;
+  /** Hold time we offer, seconds (90). */
+  readonly holdTime?: number;
+  /** Families to negotiate (IPv4 unicast; IPv6 unicast too when the peer address is IPv6). */
+  readonly families?: readonly FamilyName[];
+  /** The peer is our route-reflector client (we act as the reflector, RFC 4456). */
+  readonly routeReflectorClient?: boolean;
+  /** Import / export policy (docs/policy.md) or a compiled one. Default: accept all. */
+  readonly import?: PolicyDecl | CompiledPolicy;
+  readonly export?: PolicyDecl | CompiledPolicy;
+  /** Max prefixes accepted per family; exceeding it closes the session with Cease/1 (RFC 4486). */
+  readonly maxPrefix?: number;
+  /** Advertise ourselves as next hop to this iBGP peer too. */
+  readonly nextHopSelf?: boolean;
+  /** Our IPv6 next hop for IPv6 routes when the session runs over IPv4. */
+  readonly nextHopV6?: string;
+  /** RFC 7911 ADD-PATH receive per family. */
+  readonly addPathReceive?: readonly FamilyName[];
+  /** Accept our own AS in AS_PATH this many times. */
+  readonly allowAsIn?: number;
+  /** Free text, shown by status. */
+  readonly description?: string;
+}
+
+export interface SpeakerOptions {
+  readonly localAsn: number;
+  readonly routerId: string;
+  /** Listen for peers; false: only active peers. Default: all addresses, port 179. */
+  readonly listen?: ListenOptions | false;
+  /** RFC 4456 cluster id when we reflect routes (default: the router id). */
+  readonly clusterId?: string;
+  /** ECMP: paths per prefix (1 = best path only). */
+  readonly maxPaths?: { readonly ebgp?: number; readonly ibgp?: number };
+  /** eBGP multipath across neighbour ASes whose AS paths have equal length. */
+  readonly multipathRelax?: boolean;
+  readonly alwaysCompareMed?: boolean;
+  readonly logger?: Logger;
+  readonly clock?: Clock;
+  /** Default hold time for peers (90 s). */
+  readonly holdTime?: number;
+  /** Seconds before a failed session is retried (5). */
+  readonly idleHoldTime?: number;
+  /** Seconds between connection attempts (ConnectRetryTime; 30 by default here, RFC suggests 120). */
+  readonly connectRetryTime?: number;
+}
+
+export interface PeerState {
+  readonly address: string;
+  readonly remoteAsn: number;
+  readonly description?: string;
+  readonly type: 'ibgp' | 'ebgp';
+  readonly state: State;
+  /** Milliseconds (clock) since the state changed. */
+  readonly sinceMs: number;
+  /** What went wrong last, empty when nothing did. */
+  readonly info: string;
+  readonly routerId?: string;
+  readonly holdTime?: number;
+  readonly prefixesReceived: number;
+  readonly families: readonly FamilyName[];
+}
+
+export interface SpeakerEvents {
+  peerState: [peer: PeerState, from: State, to: State];
+  established: [peer: PeerState, negotiated: Negotiated];
+  peerDown: [peer: PeerState, info: PeerDownInfo];
+  /** Best-path / ECMP changes, in batches (one per UPDATE or local change). */
+  routes: [deltas: readonly RibDelta[]];
+}
+
+/** diagnostics_channel names: subscribe without holding a Speaker reference. */
+export const CHANNELS = { peer: 'wren:peer', routes: 'wren:routes' } as const;
+const peerChannel = channel(CHANNELS.peer);
+const routesChannel = channel(CHANNELS.routes);
+
+interface PeerEntry {
+  readonly id: string;
+  readonly config: PeerConfig;
+  readonly session: PeerSession;
+  readonly sender: PeerSender;
+  readonly families: ReadonlySet<FamilyKey>;
+  readonly importPolicy?: CompiledPolicy;
+  readonly exportPolicy?: CompiledPolicy;
+  info?: PeerInfo;
+  exportSession?: ExportSession;
+}
+
+export class Speaker extends EventEmitter<SpeakerEvents> {
+  readonly rib: Rib;
+  private readonly peers = new Map<string, PeerEntry>();
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly listener: BgpListener;
+  private listening: { address: string; port: number } | null = null;
+  private readonly announced = new Map<string, Announcement>();
+  private exportCache = new ExportCache();
+  private running = false;
+  private readonly iterators = new Set<ChangeQueue>();
+
+  constructor(readonly options: SpeakerOptions) {
+    super();
+    this.log = options.logger ?? pino({ level: 'silent' });
+    this.clock = options.clock ?? systemClock;
+    this.rib = new Rib({
+      localAsn: options.localAsn,
+      routerId: options.routerId,
+      ...(options.clusterId ? { clusterId: options.clusterId } : {}),
+      ...(options.maxPaths ? { maxPaths: options.maxPaths } : {}),
+      ...(options.multipathRelax !== undefined ? { multipathRelax: options.multipathRelax } : {}),
+      ...(options.alwaysCompareMed !== undefined ? { alwaysCompareMed: options.alwaysCompareMed } : {}),
+      importFilter: (route, peer) => {
+        const entry = this.peers.get(peer.id);
+        if (!entry?.importPolicy) return route.attributes;
+        const r = evaluateImport(entry.importPolicy, route.key, route.afi, route.attributes, peer, options);
+        return r;
+      },
+      exportFilter: (route, peer) => this.exportFor(route, peer),
+    });
+    this.listener = new BgpListener((socket, remote) => this.incoming(socket, remote));
+  }
+
+  /** Starts listening (unless disabled) and every configured peer. */
+  async start(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    if (this.options.listen !== false) this.listening = await this.listener.listen(this.options.listen ?? {});
+    for (const p of this.peers.values()) p.session.start();
+  }
+
+  /** The address and port the listener is bound to (after start). */
+  get listenAddress(): { address: string; port: number } | null {
+    return this.listening;
+  }
+
+  /**
+   * Stops every session with Cease / Administrative Shutdown (and the RFC 9003 communication),
+   * waits briefly for the NOTIFICATIONs to leave, and closes the listener.
+   */
+  async stop(communication = 'Wren shutting down'): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    for (const p of this.peers.values()) p.session.stop(communication);
+    await this.listener.close();
+    await new Promise((r) => setTimeout(r, 50));
+    for (const p of this.peers.values()) p.session.destroy();
+    for (const q of this.iterators) q.close();
+  }
+
+  addPeer(config: PeerConfig): void {
+    const id = config.address;
+    if (this.peers.has(id)) throw new Error(`peer ${id} exists already`);
+    if (!parsePrefix(config.address) || config.address.includes('/')) throw new Error(`peer address "${config.address}" is not an address`);
+    const v6 = config.address.includes(':');
+    const familyNames = config.families ?? (v6 ? ['ipv6-unicast'] : ['ipv4-unicast']);
+    const families = new Set(familyNames.map((f) => FAMILY_KEYS[f]));
+    const addPath = new Map<FamilyKey, AddPathMode>();
+    for (const f of config.addPathReceive ?? []) addPath.set(FAMILY_KEYS[f], 'receive');
+    const expectations: PeerExpectations = {
+      localAsn: this.options.localAsn,
+      peerAsn: config.remoteAsn,
+      localRouterId: this.options.routerId,
+      families: [...families],
+      holdTime: config.holdTime ?? this.options.holdTime ?? 90,
+      ...(addPath.size ? { addPath } : {}),
+    };
+    const log = this.log.child({ peer: config.address, asn: config.remoteAsn });
+    let entry!: PeerEntry;
+    const session = new PeerSession({
+      transport: {
+        address: config.address,
+        ...(config.port ? { port: config.port } : {}),
+        ...(config.localAddress ? { localAddress: config.localAddress } : {}),
+        ...(config.localPort ? { localPort: config.localPort } : {}),
+        ...(config.passive ? { passive: true } : {}),
+      },
+      expectations,
+      fsm: {
+        idleHoldTime: this.options.idleHoldTime ?? 5,
+        connectRetryTime: this.options.connectRetryTime ?? 30,
+        dampPeerOscillations: true,
+      },
+      clock: this.clock,
+      logger: log,
+      hooks: {
+        onStateChange: (_s, from, to) => {
+          const st = this.peerState(entry);
+          this.emit('peerState', st, from, to);
+          if (peerChannel.hasSubscribers) peerChannel.publish({ peer: st, from, to });
+        },
+        onEstablished: (_s, negotiated) => this.onEstablished(entry, negotiated),
+        onUpdate: (_s, update) => this.onUpdate(entry, update),
+        onRouteRefresh: (_s, refresh) => this.onRouteRefresh(entry, refresh),
+        onDown: (_s, info) => this.onDown(entry, info),
+        onWritable: () => entry.sender.flush(),
+      },
+    });
+    entry = {
+      id,
+      config,
+      session,
+      sender: new PeerSender(session, this.rib, id, log),
+      families,
+      ...(config.import !== undefined ? { importPolicy: compile(config.import, `peers[${id}].import`) } : {}),
+      ...(config.export !== undefined ? { exportPolicy: compile(config.export, `peers[${id}].export`) } : {}),
+    };
+    this.peers.set(id, entry);
+    if (this.running) session.start();
+  }
+
+  /** Stops the session (Cease / Peer De-configured) and forgets the peer and its routes. */
+  removePeer(address: string): void {
+    const entry = this.peers.get(address);
+    if (!entry) return;
+    entry.session.stop('peer removed from configuration');
+    entry.session.destroy();
+    this.peers.delete(address);
+    this.publish(this.rib.removePeer(entry.id));
+  }
+
+  // --- announcements ---------------------------------------------------------------------------
+
+  /** Announces a locally originated route (replacing an earlier announcement of the prefix). */
+  announce(a: Announcement): void {
+    const { prefix } = checkAnnouncement(a);
+    this.announced.set(prefix, a);
+    this.publish(this.rib.announceLocal(prefix, toAttributes(a, this.options.localAsn)));
+    this.flushAll();
+  }
+
+  withdraw(prefix: string): void {
+    if (!this.announced.delete(prefix)) return;
+    this.publish(this.rib.withdrawLocal(prefix));
+    this.flushAll();
+  }
+
+  /** Declarative form: announce exactly `desired`; only the difference goes out (MetalLB-style). */
+  setAnnouncements(desired: readonly Announcement[]): void {
+    const want = new Map(desired.map((a) => [checkAnnouncement(a).prefix, a]));
+    for (const prefix of [...this.announced.keys()]) if (!want.has(prefix)) this.withdraw(prefix);
+    for (const [prefix, a] of want) {
+      const cur = this.announced.get(prefix);
+      if (!cur || announcementKey(cur) !== announcementKey(a)) this.announce(a);
+    }
+  }
+
+  get announcements(): readonly Announcement[] {
+    return [...this.announced.values()];
+  }
+
+  // --- queries ---------------------------------------------------------------------------------
+
+  peerStates(): PeerState[] {
+    return [...this.peers.values()].map((e) => this.peerState(e));
+  }
+
+  routes(filter?: { afi?: 1 | 2; peer?: string }): Route[] {
+    return [...this.rib.routes({ ...(filter?.afi ? { afi: filter.afi } : {}), ...(filter?.peer ? { peerId: filter.peer } : {}) })];
+  }
+
+  route(prefix: string): Route | null {
+    return this.rib.route(prefix);
+  }
+
+  bestPath(prefix: string): Path | null {
+    return this.rib.bestPath(prefix);
+  }
+
+  /** Every candidate path of a prefix, ranked, with the step of the decision process that decided. */
+  explain(prefix: string): Explanation | null {
+    return this.rib.explain(prefix);
+  }
+
+  /** Longest-prefix match of an address in the Loc-RIB. */
+  lookup(address: string): Route | null {
+    return this.rib.lookup(address);
+  }
+
+  /**
+   * Best-path and ECMP changes as an async iterator. Changes to one prefix coalesce while the
+   * consumer is behind (it sees the latest state), so a slow consumer costs at most one pending
+   * delta per prefix.
+   */
+  changes(): AsyncIterableIterator<RibDelta> {
+    const q = new ChangeQueue(() => this.iterators.delete(q));
+    this.iterators.add(q);
+    return q;
+  }
+
+  // --- internals -------------------------------------------------------------------------------
+
+  private peerState(e: PeerEntry): PeerState {
+    const n = e.session.negotiated;
+    return {
+      address: e.config.address,
+      remoteAsn: e.config.remoteAsn,
+      ...(e.config.description ? { description: e.config.description } : {}),
+      type: e.config.remoteAsn === this.options.localAsn ? 'ibgp' : 'ebgp',
+      state: e.session.state,
+      sinceMs: this.clock.now() - e.session.since,
+      info: e.session.info,
+      ...(n ? { routerId: n.peerRouterId, holdTime: n.holdTime } : {}),
+      prefixesReceived: [...e.families].reduce((sum, f) => sum + this.rib.prefixCount(e.id, f), 0),
+      families: (Object.keys(FAMILY_KEYS) as FamilyName[]).filter((f) => e.families.has(FAMILY_KEYS[f])),
+    };
+  }
+
+  private incoming(socket: Socket, remote: string): boolean {
+    const entry = this.peers.get(remote);
+    if (!entry) {
+      this.log.warn({ remote }, 'connection from an address that is not a peer refused');
+      return false;
+    }
+    entry.session.acceptSocket(socket);
+    return true;
+  }
+
+  private onEstablished(e: PeerEntry, n: Negotiated): void {
+    const conn = e.session;
+    const limits: PrefixLimit[] = e.config.maxPrefix ? [...n.families].map((f) => ({ afi: f >> 8, safi: f & 255, limit: e.config.maxPrefix! })) : [];
+    e.info = {
+      id: e.id,
+      address: e.config.address,
+      asn: n.peerAsn,
+      routerId: n.peerRouterId,
+      ibgp: n.ibgp,
+      localAsn: this.options.localAsn,
+      asn4: n.asn4,
+      addPath: n.addPathReceive,
+      ...(e.config.routeReflectorClient ? { rrClient: true } : {}),
+      ...(e.config.allowAsIn ? { allowAsIn: e.config.allowAsIn } : {}),
+      ...(limits.length ? { maxPrefix: limits } : {}),
+    };
+    const localAddress = conn.localAddress;
+    const localV6 = localAddress.includes(':') ? localAddress : e.config.nextHopV6;
+    const localV4 = localAddress.includes(':') ? undefined : localAddress;
+    e.exportSession = {
+      ibgp: n.ibgp,
+      localAsn: this.options.localAsn,
+      routerId: this.options.routerId,
+      ...(localV4 ? { localV4 } : {}),
+      ...(localV6 ? { localV6 } : {}),
+      nextHopSelf: e.config.nextHopSelf ?? false,
+      asn4: n.asn4,
+      ...(e.exportPolicy ? { policy: e.exportPolicy } : {}),
+    };
+    // The local address may differ from the last session's: exported next hops change.
+    this.exportCache = new ExportCache();
+    this.rib.addPeer(e.info);
+    e.sender.start(n);
+  }
+
+  private onUpdate(e: PeerEntry, update: UpdateMessage): void {
+    const deltas = this.rib.applyUpdate(e.id, update, { asn4: e.info?.asn4 ?? true });
+    const limit = this.rib.checkPrefixLimits(e.id);
+    if (limit?.kind === 'exceeded') {
+      this.log.warn({ count: limit.count, limit: limit.limit }, 'maximum number of prefixes reached');
+      const n = limit.notification ?? maxPrefixNotification(limit.afi, limit.safi, limit.limit);
+      e.session.cease(CeaseSubcode.MAXIMUM_PREFIXES_REACHED, n.data);
+    } else if (limit?.kind === 'warning') {
+      this.log.warn({ count: limit.count, limit: limit.limit }, 'approaching the maximum number of prefixes');
+    }
+    this.publish(deltas);
+    this.flushAll();
+  }
+
+  private onRouteRefresh(e: PeerEntry, refresh: RouteRefreshMessage): void {
+    if (refresh.subtype !== 0) return;
+    // RFC 2918 s4: re-advertise the Adj-RIB-Out of the family.
+    this.rib.refreshAdjRibOut(e.id);
+    e.sender.flush();
+  }
+
+  private onDown(e: PeerEntry, info: PeerDownInfo): void {
+    e.sender.stop();
+    if (info.wasEstablished) {
+      const gr = e.session.negotiated?.gracefulRestart;
+      const keep = gr && (!info.notification || gr.notification);
+      const deltas = keep
+        ? this.rib.peerDown(e.id, { gracefulRestart: { families: [...gr.families.keys()], restartTime: gr.restartTime } })
+        : this.rib.peerDown(e.id);
+      this.publish(deltas);
+      this.flushAll();
+    }
+    this.emit('peerDown', this.peerState(e), info);
+  }
+
+  private exportFor(route: ExportRoute, peer: PeerInfo) {
+    const e = this.peers.get(peer.id);
+    if (!e?.exportSession) return null;
+    return this.exportCache.get(route, peer, e.exportSession, e.exportPolicy !== undefined);
+  }
+
+  private flushAll(): void {
+    for (const e of this.peers.values()) e.sender.schedule();
+  }
+
+  private publish(deltas: readonly RibDelta[]): void {
+    if (deltas.length === 0) return;
+    this.emit('routes', deltas);
+    if (routesChannel.hasSubscribers) routesChannel.publish(deltas);
+    for (const q of this.iterators) q.push(deltas);
+  }
+}
+
+function compile(p: PolicyDecl | CompiledPolicy, path: string): CompiledPolicy {
+  return typeof p === 'object' && p !== null && 'runners' in p ? (p as CompiledPolicy) : compilePolicyOrThrow(p, path);
+}
+
+import { evaluate } from '../policy/index.js';
+import { prefixKeyToText, type PrefixKey } from '../rib/index.js';
+import type { PathAttribute } from '../wire/index.js';
+
+function evaluateImport(policy: CompiledPolicy, key: PrefixKey, afi: 1 | 2, attributes: readonly PathAttribute[], peer: PeerInfo, o: SpeakerOptions) {
+  const r = evaluate(policy, {
+    prefix: prefixKeyToText(key),
+    afi,
+    attributes,
+    peer: { address: peer.address, asn: peer.asn, ibgp: peer.ibgp, routerId: peer.routerId },
+    local: { asn: o.localAsn, routerId: o.routerId },
+  });
+  if (!r.accept) return null;
+  return r.weight === undefined ? r.attributes : { attributes: r.attributes, weight: r.weight };
+}
+
+/** Coalescing queue behind Speaker.changes(). */
+class ChangeQueue implements AsyncIterableIterator<RibDelta> {
+  private readonly pending = new Map<string, RibDelta>();
+  private waiting: ((r: IteratorResult<RibDelta>) => void) | null = null;
+  private done = false;
+
+  constructor(private readonly onClose: () => void) {}
+
+  push(deltas: readonly RibDelta[]): void {
+    for (const d of deltas) {
+      if (this.waiting) {
+        const w = this.waiting;
+        this.waiting = null;
+        w({ value: d, done: false });
+      } else {
+        this.pending.delete(d.prefix); // re-insert: keep arrival order of the latest change
+        this.pending.set(d.prefix, d);
+      }
+    }
+  }
+
+  next(): Promise<IteratorResult<RibDelta>> {
+    const first = this.pending.entries().next();
+    if (!first.done) {
+      this.pending.delete(first.value[0]);
+      return Promise.resolve({ value: first.value[1], done: false });
+    }
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  return(): Promise<IteratorResult<RibDelta>> {
+    this.close();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  close(): void {
+    if (this.done) return;
+    this.done = true;
+    this.onClose();
+    this.waiting?.({ value: undefined, done: true });
+    this.waiting = null;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<RibDelta> {
+    return this;
+  }
+}
+
+void familyKey;

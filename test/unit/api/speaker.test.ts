@@ -1,0 +1,119 @@
+// Wren speakers in one process, over real loopback TCP.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Speaker, type PeerConfig } from '../../../src/api/speaker.js';
+
+const speakers: Speaker[] = [];
+afterEach(async () => {
+  await Promise.all(speakers.splice(0).map((s) => s.stop()));
+});
+
+async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+async function speaker(address: string, asn: number, extra: Partial<ConstructorParameters<typeof Speaker>[0]> = {}): Promise<Speaker> {
+  const s = new Speaker({ localAsn: asn, routerId: address, listen: { address, port: 0 }, idleHoldTime: 1, connectRetryTime: 1, ...extra });
+  await s.start();
+  speakers.push(s);
+  return s;
+}
+
+/** Peers a with b: a connects from its own address to b's listener, b only waits. */
+function link(a: Speaker, b: Speaker, extraA: Partial<PeerConfig> = {}, extraB: Partial<PeerConfig> = {}): void {
+  const aAddr = a.listenAddress!.address;
+  const bAddr = b.listenAddress!.address;
+  b.addPeer({ address: aAddr, remoteAsn: a.options.localAsn, passive: true, ...extraB });
+  a.addPeer({ address: bAddr, remoteAsn: b.options.localAsn, port: b.listenAddress!.port, localAddress: aAddr, ...extraA });
+}
+
+const established = (s: Speaker, n = 1) => () => s.peerStates().filter((p) => p.state === 'Established').length === n;
+
+describe('Speaker', () => {
+  it('peers, learns an announced route with the right next hop and AS path, and sees it withdrawn', async () => {
+    const a = await speaker('127.0.0.21', 65001);
+    const b = await speaker('127.0.0.22', 65002);
+    link(a, b);
+    await until('sessions', established(b));
+    a.announce({ prefix: '10.96.0.10/32', communities: ['65001:100'], med: 50 });
+    await until('route at b', () => b.route('10.96.0.10/32') !== null);
+    const r = b.route('10.96.0.10/32')!;
+    expect(r.nextHops).toEqual(['127.0.0.21']);
+    expect(r.best.asPath).toEqual([{ type: 2, asns: [65001] }]);
+    expect(b.explain('10.96.0.10/32')!.candidates).toHaveLength(1);
+    // Routes flow the other way too.
+    b.announce({ prefix: '192.0.2.0/24' });
+    await until('route at a', () => a.route('192.0.2.0/24') !== null);
+    expect(a.route('192.0.2.0/24')!.best.asPath).toEqual([{ type: 2, asns: [65002] }]);
+    a.withdraw('10.96.0.10/32');
+    await until('withdrawal at b', () => b.route('10.96.0.10/32') === null);
+  });
+
+  it('builds an ECMP set from two eBGP peers announcing the same anycast VIP, and shrinks it', async () => {
+    const gw = await speaker('127.0.0.30', 500, { maxPaths: { ebgp: 8 }, multipathRelax: true });
+    const n1 = await speaker('127.0.0.31', 64512);
+    const n2 = await speaker('127.0.0.32', 64513);
+    link(n1, gw);
+    link(n2, gw);
+    await until('both sessions', established(gw, 2));
+    const changes = gw.changes();
+    n1.announce({ prefix: '10.96.0.10/32' });
+    n2.announce({ prefix: '10.96.0.10/32' });
+    await until('two next hops', () => gw.route('10.96.0.10/32')?.nextHops.length === 2);
+    expect([...gw.route('10.96.0.10/32')!.nextHops].sort()).toEqual(['127.0.0.31', '127.0.0.32']);
+    const first = await changes.next();
+    expect(first.value).toMatchObject({ prefix: '10.96.0.10/32' });
+    n2.withdraw('10.96.0.10/32');
+    await until('one next hop', () => gw.route('10.96.0.10/32')?.nextHops.length === 1);
+    expect(gw.route('10.96.0.10/32')!.nextHops).toEqual(['127.0.0.31']);
+    await changes.return!();
+  });
+
+  it('setAnnouncements sends only the difference', async () => {
+    const a = await speaker('127.0.0.41', 65001);
+    const b = await speaker('127.0.0.42', 65002);
+    link(a, b);
+    await until('session', established(b));
+    a.setAnnouncements([{ prefix: '10.0.1.0/24' }, { prefix: '10.0.2.0/24' }]);
+    await until('two routes', () => b.routes().length === 2);
+    const seen: string[] = [];
+    b.on('routes', (ds) => seen.push(...ds.map((d) => `${d.prefix}:${d.best ? 'up' : 'down'}`)));
+    a.setAnnouncements([{ prefix: '10.0.2.0/24' }, { prefix: '10.0.3.0/24' }]);
+    await until('the change', () => b.route('10.0.3.0/24') !== null && b.route('10.0.1.0/24') === null);
+    expect(seen.sort()).toEqual(['10.0.1.0/24:down', '10.0.3.0/24:up']);
+  });
+
+  it('removes a stopped peer\'s routes and records its shutdown communication', async () => {
+    const a = await speaker('127.0.0.51', 65001);
+    const b = await speaker('127.0.0.52', 65002);
+    link(a, b);
+    await until('session', established(b));
+    a.announce({ prefix: '10.1.0.0/16' });
+    await until('route', () => b.route('10.1.0.0/16') !== null);
+    await a.stop('maintenance window');
+    await until('route gone', () => b.route('10.1.0.0/16') === null);
+    expect(b.peerStates()[0]!.info).toContain('maintenance window');
+  });
+
+  it('resolves a connection collision (both sides active) into one session', async () => {
+    const a = await speaker('127.0.0.61', 65001);
+    const b = await speaker('127.0.0.62', 65002);
+    a.addPeer({ address: '127.0.0.62', remoteAsn: 65002, port: b.listenAddress!.port, localAddress: '127.0.0.61' });
+    b.addPeer({ address: '127.0.0.61', remoteAsn: 65001, port: a.listenAddress!.port, localAddress: '127.0.0.62' });
+    await until('sessions', () => established(a)() && established(b)());
+    a.announce({ prefix: '10.2.0.0/16' });
+    await until('route', () => b.route('10.2.0.0/16') !== null);
+  });
+
+  it('closes a peer that exceeds its maximum prefixes with Cease / Maximum Number of Prefixes Reached', async () => {
+    const a = await speaker('127.0.0.71', 65001);
+    const b = await speaker('127.0.0.72', 65002);
+    link(a, b, {}, { maxPrefix: 2 });
+    await until('session', established(b));
+    for (const p of ['10.3.1.0/24', '10.3.2.0/24', '10.3.3.0/24']) a.announce({ prefix: p });
+    await until('session reset', () => a.peerStates()[0]!.info.includes('Maximum Number of Prefixes'));
+  });
+});
