@@ -389,6 +389,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     this.exportCache = new ExportCache();
     this.rib.addPeer(e.info);
     e.sender.start(n);
+    this.emit('established', this.peerState(e), n);
   }
 
   private onUpdate(e: PeerEntry, update: UpdateMessage): void {
