@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import { channel } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import pino, { type Logger } from 'pino';
-import type { AddPathMode, Negotiated, PeerExpectations, State } from '../fsm/index.js';
+import { buildLocalOpen, type AddPathMode, type Negotiated, type PeerExpectations, type State } from '../fsm/index.js';
 import { compilePolicyOrThrow, type CompiledPolicy, type PolicyDecl } from '../policy/index.js';
 import { Rib, maxPrefixNotification, type ExportRoute, type PeerInfo, type PrefixLimit, type RibDelta, type Route, type Explanation, type Path } from '../rib/index.js';
 import { systemClock, type Clock } from '../session/clock.js';
@@ -84,6 +84,12 @@ export interface SpeakerOptions {
   readonly idleHoldTime?: number;
   /** Seconds between connection attempts (ConnectRetryTime; 30 by default here, RFC suggests 120). */
   readonly connectRetryTime?: number;
+  /**
+   * Graceful restart (RFC 4724), receiving side, and long-lived GR (RFC 9494): announced to every
+   * peer, so that a GR-capable peer's routes are kept (stale) while it restarts. `restartTime`
+   * is what we ask peers to wait for us (120 s). False: not announced.
+   */
+  readonly gracefulRestart?: { readonly restartTime?: number; readonly llgrStaleTime?: number } | false;
 }
 
 export interface PeerState {
@@ -125,6 +131,8 @@ interface PeerEntry {
   readonly exportPolicy?: CompiledPolicy;
   info?: PeerInfo;
   exportSession?: ExportSession;
+  /** What the last session negotiated: still known when it went down (the FSM forgot it). */
+  negotiated?: Negotiated;
 }
 
 export class Speaker extends EventEmitter<SpeakerEvents> {
@@ -178,10 +186,14 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
    * Stops every session with Cease / Administrative Shutdown (and the RFC 9003 communication),
    * waits briefly for the NOTIFICATIONs to leave, and closes the listener.
    */
-  async stop(communication = 'Wren shutting down'): Promise<void> {
+  async stop(communication = 'Wren shutting down', options: { gracefulRestart?: boolean } = {}): Promise<void> {
     if (!this.running) return;
     this.running = false;
-    for (const p of this.peers.values()) p.session.stop(communication);
+    for (const t of this.staleTimers.values()) t.cancel();
+    this.staleTimers.clear();
+    // RFC 4724 s4.1: a restarting speaker closes without a NOTIFICATION, so that GR-capable peers
+    // keep its routes until it is back.
+    if (!options.gracefulRestart) for (const p of this.peers.values()) p.session.stop(communication);
     await this.listener.close();
     await new Promise((r) => setTimeout(r, 50));
     for (const p of this.peers.values()) p.session.destroy();
@@ -207,7 +219,17 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     };
     const log = this.log.child({ peer: config.address, asn: config.remoteAsn });
     let entry!: PeerEntry;
+    const gr = this.options.gracefulRestart === false ? undefined : (this.options.gracefulRestart ?? {});
+    const localOpen = buildLocalOpen(expectations, {
+      ...(gr
+        ? {
+            gracefulRestart: { restartTime: gr.restartTime ?? 120, notification: true, families: [...families].map((family) => ({ family, forwardingState: false })) },
+            ...(gr.llgrStaleTime ? { llgr: [...families].map((family) => ({ family, staleTime: gr.llgrStaleTime! })) } : {}),
+          }
+        : {}),
+    });
     const session = new PeerSession({
+      localOpen,
       transport: {
         address: config.address,
         ...(config.port ? { port: config.port } : {}),
@@ -358,6 +380,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
 
   private onEstablished(e: PeerEntry, n: Negotiated): void {
     const conn = e.session;
+    e.negotiated = n;
     const limits: PrefixLimit[] = e.config.maxPrefix ? [...n.families].map((f) => ({ afi: f >> 8, safi: f & 255, limit: e.config.maxPrefix! })) : [];
     e.info = {
       id: e.id,
@@ -416,15 +439,43 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   private onDown(e: PeerEntry, info: PeerDownInfo): void {
     e.sender.stop();
     if (info.wasEstablished) {
-      const gr = e.session.negotiated?.gracefulRestart;
-      const keep = gr && (!info.notification || gr.notification);
-      const deltas = keep
-        ? this.rib.peerDown(e.id, { gracefulRestart: { families: [...gr.families.keys()], restartTime: gr.restartTime } })
-        : this.rib.peerDown(e.id);
+      const n = e.negotiated;
+      const gr = n?.gracefulRestart;
+      const note = info.notification?.message;
+      // RFC 4724 s4.2 / RFC 8538: routes are kept across a restart; after a NOTIFICATION only when
+      // both sides set the N bit, and never after a Hard Reset (Cease / 9).
+      const hardReset = note?.code === 6 && note.subcode === 9;
+      const keep = gr && gr.families.size > 0 && (!note || (gr.notification && !hardReset));
+      let deltas: RibDelta[];
+      if (keep) {
+        const families = [...gr.families.keys()];
+        deltas = this.rib.peerDown(e.id, { gracefulRestart: { families, restartTime: gr.restartTime }, ...(n?.llgr ? { llgr: n.llgr } : {}) });
+        for (const f of families) this.staleTimer(e, f, gr.restartTime, n?.llgr?.get(f) ?? 0);
+        this.log.info({ peer: e.id, restartTime: gr.restartTime }, 'peer restarting: its routes are kept stale');
+      } else {
+        deltas = this.rib.peerDown(e.id);
+      }
       this.publish(deltas);
       this.flushAll();
     }
     this.emit('peerDown', this.peerState(e), info);
+  }
+
+  private readonly staleTimers = new Map<string, import('../session/clock.js').TimerHandle>();
+
+  /** RFC 4724 s4.2 restart timer, then the RFC 9494 long-lived stale timer, per peer and family. */
+  private staleTimer(e: PeerEntry, family: FamilyKey, seconds: number, llgrSeconds: number): void {
+    const key = `${e.id}|${family}`;
+    this.staleTimers.get(key)?.cancel();
+    this.staleTimers.set(
+      key,
+      this.clock.setTimer(seconds * 1000, () => {
+        this.staleTimers.delete(key);
+        this.publish(this.rib.staleTimerExpired(e.id, family));
+        this.flushAll();
+        if (llgrSeconds > 0) this.staleTimer(e, family, llgrSeconds, 0);
+      }),
+    );
   }
 
   private exportFor(route: ExportRoute, peer: PeerInfo) {

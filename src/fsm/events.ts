@@ -17,8 +17,12 @@ type Ev<T extends string, F = object> = Readonly<{ type: T; now: number } & F>;
 export type FsmEvent =
   // Administrative events (s8.1.2)
   | Ev<'ManualStart'> // Event 1
-  /** Event 2. `communication`: RFC 9003 shutdown communication sent with Cease. */
-  | Ev<'ManualStop', { communication?: string }>
+  /**
+   * Event 2. `communication`: RFC 9003 shutdown communication sent with Cease. `hardReset`: wrap
+   * the Cease in an RFC 8538 Hard Reset, so that a peer that negotiated the N bit of graceful
+   * restart drops our routes instead of keeping them stale.
+   */
+  | Ev<'ManualStop', { communication?: string; hardReset?: boolean }>
   | Ev<'AutomaticStart'> // Event 3
   | Ev<'ManualStart_with_PassiveTcpEstablishment'> // Event 4
   | Ev<'AutomaticStart_with_PassiveTcpEstablishment'> // Event 5

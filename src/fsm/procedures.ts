@@ -146,8 +146,15 @@ export function quietFail(t: Transition, received?: NotificationMessage): StepRe
 /** ManualStop (Event 2): ConnectRetryCounter to zero, no restart; Cease when an OPEN was sent. */
 export function manualStop(t: Transition, sendCease: boolean): StepResult {
   const communication = t.event.type === 'ManualStop' ? t.event.communication : undefined;
-  // RFC 4486 s4 / RFC 9003 s2: Cease, Administrative Shutdown, with the shutdown communication.
-  const send = sendCease ? ceaseNotification(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, communication) : undefined;
+  const hardReset = t.event.type === 'ManualStop' && t.event.hardReset === true;
+  // RFC 4486 s4 / RFC 9003 s2: Cease, Administrative Shutdown, with the shutdown communication;
+  // RFC 8538 s3: inside a Hard Reset (its data: the inner code, subcode and data) when asked.
+  const cease = ceaseNotification(CeaseSubcode.ADMINISTRATIVE_SHUTDOWN, communication);
+  const send = !sendCease
+    ? undefined
+    : hardReset
+      ? { ...cease, subcode: CeaseSubcode.HARD_RESET, data: Uint8Array.from([cease.code, cease.subcode, ...cease.data]) }
+      : cease;
   return toIdle(t, { ...(send ? { send } : {}), counter: 'reset', damp: false, restart: false, clearDamping: true });
 }
 

@@ -153,9 +153,14 @@ export class PeerSession {
     this.dispatch({ type: this.config.passive ? 'ManualStart_with_PassiveTcpEstablishment' : 'ManualStart', now: this.now() });
   }
 
-  /** ManualStop: Cease / Administrative Shutdown with an optional RFC 9003 communication. */
+  /**
+   * ManualStop: Cease / Administrative Shutdown with an optional RFC 9003 communication. When the
+   * session negotiated the N bit of graceful restart (RFC 8538), the Cease goes inside a Hard
+   * Reset: a stop is not a restart, and the peer must not keep our routes.
+   */
   stop(communication?: string): void {
-    this.dispatch({ type: 'ManualStop', now: this.now(), ...(communication === undefined ? {} : { communication }) });
+    const hardReset = this.fsm.negotiated?.gracefulRestart?.notification === true;
+    this.dispatch({ type: 'ManualStop', now: this.now(), ...(communication === undefined ? {} : { communication }), ...(hardReset ? { hardReset } : {}) });
   }
 
   /** AutomaticStop with a Cease subcode, e.g. Maximum Number of Prefixes Reached (RFC 4486). */

@@ -35,6 +35,9 @@ function carriesCommunication(m: NotificationMessage): boolean {
  * (then it is only data).
  */
 export function shutdownCommunication(m: NotificationMessage): string | undefined {
+  // RFC 8538: a Hard Reset carrying an Administrative Shutdown carries its communication too.
+  const cause = hardResetCause(m);
+  if (cause) return shutdownCommunication(cause);
   if (!carriesCommunication(m) || m.data.length === 0) return undefined;
   const len = m.data[0]!;
   if (len === 0 || len + 1 > m.data.length) return undefined;
@@ -69,7 +72,7 @@ export function hardResetCause(m: NotificationMessage): NotificationMessage | un
 export function describeNotification(m: NotificationMessage): string {
   const name = notificationName(m.code, m.subcode);
   const cause = hardResetCause(m);
-  if (cause) return `${name} (${notificationName(cause.code, cause.subcode)})`;
+  if (cause) return `${name} (${describeNotification(cause)})`;
   const text = shutdownCommunication(m);
   return text === undefined ? name : `${name}: ${JSON.stringify(text)}`;
 }

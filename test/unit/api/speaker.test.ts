@@ -117,3 +117,41 @@ describe('Speaker', () => {
     await until('session reset', () => a.peerStates()[0]!.info.includes('Maximum Number of Prefixes'));
   });
 });
+
+describe('Speaker graceful restart (RFC 4724, receiving side)', () => {
+  it("keeps a restarting peer's routes stale, then drops what it does not announce again by End-of-RIB", async () => {
+    const a = await speaker('127.0.0.81', 65001);
+    const b = await speaker('127.0.0.82', 65002);
+    link(a, b);
+    await until('session', established(b));
+    a.announce({ prefix: '10.5.1.0/24' });
+    a.announce({ prefix: '10.5.2.0/24' });
+    await until('routes', () => b.routes().length === 2);
+    // a restarts: no NOTIFICATION, the TCP connection just goes.
+    await a.stop('restart', { gracefulRestart: true });
+    await until('b notices', () => b.peerStates()[0]!.state !== 'Established');
+    expect(b.routes().map((r) => [r.prefix, r.best.stale])).toEqual([
+      ['10.5.1.0/24', 'gr'],
+      ['10.5.2.0/24', 'gr'],
+    ]);
+    // a comes back (same address) and announces only one of the two.
+    const a2 = new Speaker({ localAsn: 65001, routerId: '127.0.0.81', listen: false, idleHoldTime: 1, connectRetryTime: 1 });
+    speakers.push(a2);
+    await a2.start();
+    a2.announce({ prefix: '10.5.1.0/24' });
+    a2.addPeer({ address: '127.0.0.82', remoteAsn: 65002, port: b.listenAddress!.port, localAddress: '127.0.0.81' });
+    await until('End-of-RIB sweep', () => b.routes().length === 1 && b.route('10.5.1.0/24')?.best.stale === 'none', 15_000);
+    expect(b.route('10.5.2.0/24')).toBeNull();
+  });
+
+  it('a stop with a NOTIFICATION (no GR) removes the routes at once', async () => {
+    const a = await speaker('127.0.0.91', 65001, { gracefulRestart: false });
+    const b = await speaker('127.0.0.92', 65002);
+    link(a, b);
+    await until('session', established(b));
+    a.announce({ prefix: '10.6.0.0/16' });
+    await until('route', () => b.route('10.6.0.0/16') !== null);
+    await a.stop('bye', { gracefulRestart: true });
+    await until('route gone', () => b.route('10.6.0.0/16') === null);
+  });
+});
