@@ -32,8 +32,8 @@ const FAMILY_KEYS: Record<FamilyName, FamilyKey> = { 'ipv4-unicast': IPV4_UNICAS
 export interface PeerConfig {
   /** The peer's address (IPv4 or IPv6). */
   readonly address: string;
-  /** The peer's AS. */
-  readonly remoteAsn: number;
+  /** The peer's AS; 'any' only for dynamic neighbors, whose AS is learnt from their OPEN. */
+  readonly remoteAsn: number | 'any';
   /** TCP port of the peer (179). */
   readonly port?: number;
   /** Connect from this address (and port). */
@@ -90,11 +90,23 @@ export interface SpeakerOptions {
    * is what we ask peers to wait for us (120 s). False: not announced.
    */
   readonly gracefulRestart?: { readonly restartTime?: number; readonly llgrStaleTime?: number } | false;
+  /** Accept peers from address ranges (passive; removed again when their session ends). */
+  readonly dynamicNeighbors?: readonly DynamicNeighbors[];
+}
+
+/** Peers accepted from a range of addresses (Calico nodes, a fleet of hosts): passive only. */
+export interface DynamicNeighbors extends Omit<PeerConfig, 'address' | 'remoteAsn' | 'passive' | 'port' | 'localAddress' | 'localPort'> {
+  /** "10.0.0.0/24": connections from these addresses are accepted. */
+  readonly prefix: string;
+  /** Required AS, or 'any'. */
+  readonly remoteAsn: number | 'any';
 }
 
 export interface PeerState {
   readonly address: string;
   readonly remoteAsn: number;
+  /** Accepted from a dynamic-neighbor range. */
+  readonly dynamic?: boolean;
   readonly description?: string;
   readonly type: 'ibgp' | 'ebgp';
   readonly state: State;
@@ -123,6 +135,7 @@ const routesChannel = channel(CHANNELS.routes);
 
 interface PeerEntry {
   readonly id: string;
+  readonly dynamic: boolean;
   readonly config: PeerConfig;
   readonly session: PeerSession;
   readonly sender: PeerSender;
@@ -167,6 +180,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       exportFilter: (route, peer) => this.exportFor(route, peer),
     });
     this.listener = new BgpListener((socket, remote) => this.incoming(socket, remote));
+    this.dynamicRanges = (options.dynamicNeighbors ?? []).map((config) => ({ config, matches: rangeMatcher(config.prefix) }));
   }
 
   /** Starts listening (unless disabled) and every configured peer. */
@@ -201,6 +215,11 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   }
 
   addPeer(config: PeerConfig): void {
+    if (config.remoteAsn === 'any') throw new Error(`peer ${config.address}: remoteAsn 'any' is only for dynamic neighbors`);
+    this.createPeer(config, false);
+  }
+
+  private createPeer(config: PeerConfig, dynamic: boolean): PeerEntry {
     const id = config.address;
     if (this.peers.has(id)) throw new Error(`peer ${id} exists already`);
     if (!parsePrefix(config.address) || config.address.includes('/')) throw new Error(`peer address "${config.address}" is not an address`);
@@ -260,6 +279,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     });
     entry = {
       id,
+      dynamic,
       config,
       session,
       sender: new PeerSender(session, this.rib, id, log),
@@ -269,6 +289,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     };
     this.peers.set(id, entry);
     if (this.running) session.start();
+    return entry;
   }
 
   /** Stops the session (Cease / Peer De-configured) and forgets the peer and its routes. */
@@ -356,9 +377,10 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     const n = e.session.negotiated;
     return {
       address: e.config.address,
-      remoteAsn: e.config.remoteAsn,
+      remoteAsn: n?.peerAsn ?? (e.config.remoteAsn === 'any' ? 0 : e.config.remoteAsn),
+      ...(e.dynamic ? { dynamic: true } : {}),
       ...(e.config.description ? { description: e.config.description } : {}),
-      type: e.config.remoteAsn === this.options.localAsn ? 'ibgp' : 'ebgp',
+      type: (n?.ibgp ?? e.config.remoteAsn === this.options.localAsn) ? 'ibgp' : 'ebgp',
       state: e.session.state,
       sinceMs: this.clock.now() - e.session.since,
       info: e.session.info,
@@ -369,14 +391,22 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   }
 
   private incoming(socket: Socket, remote: string): boolean {
-    const entry = this.peers.get(remote);
+    let entry = this.peers.get(remote);
     if (!entry) {
-      this.log.warn({ remote }, 'connection from an address that is not a peer refused');
-      return false;
+      const range = this.dynamicRanges.find((r) => r.matches(remote));
+      if (!range) {
+        this.log.warn({ remote }, 'connection from an address that is not a peer refused');
+        return false;
+      }
+      const { prefix: _prefix, ...rest } = range.config;
+      entry = this.createPeer({ ...rest, address: remote, passive: true }, true);
+      this.log.info({ remote, range: range.config.prefix }, 'dynamic neighbor');
     }
     entry.session.acceptSocket(socket);
     return true;
   }
+
+  private readonly dynamicRanges: { config: DynamicNeighbors; matches: (address: string) => boolean }[];
 
   private onEstablished(e: PeerEntry, n: Negotiated): void {
     const conn = e.session;
@@ -459,6 +489,11 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       this.flushAll();
     }
     this.emit('peerDown', this.peerState(e), info);
+    if (e.dynamic) {
+      // A dynamic neighbor exists only while connected; it may come back from the same range.
+      e.session.destroy();
+      this.peers.delete(e.id);
+    }
   }
 
   private readonly staleTimers = new Map<string, import('../session/clock.js').TimerHandle>();
@@ -494,6 +529,22 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     if (routesChannel.hasSubscribers) routesChannel.publish(deltas);
     for (const q of this.iterators) q.push(deltas);
   }
+}
+
+/** A matcher for "10.0.0.0/24" / "fd00::/64" against textual addresses. */
+function rangeMatcher(prefix: string): (address: string) => boolean {
+  const p = parsePrefix(prefix);
+  if (!p || !prefix.includes('/')) throw new Error(`dynamic neighbor range "${prefix}" is not a prefix`);
+  return (address) => {
+    const a = parsePrefix(address);
+    if (!a || a.afi !== p.afi) return false;
+    for (let bit = 0, w = 0; bit < p.length; w++, bit += 32) {
+      const n = Math.min(32, p.length - bit);
+      const mask = n === 32 ? 0xffffffff : ~(0xffffffff >>> n) >>> 0;
+      if (((a.words[w]! ^ p.words[w]!) & mask) >>> 0 !== 0) return false;
+    }
+    return true;
+  };
 }
 
 function compile(p: PolicyDecl | CompiledPolicy, path: string): CompiledPolicy {

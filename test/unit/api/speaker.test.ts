@@ -155,3 +155,22 @@ describe('Speaker graceful restart (RFC 4724, receiving side)', () => {
     await until('route gone', () => b.route('10.6.0.0/16') === null);
   });
 });
+
+describe('Speaker dynamic neighbors', () => {
+  it('accepts a peer from a configured range with any AS, and refuses one outside it', async () => {
+    const hub = await speaker('127.0.1.1', 64512, { dynamicNeighbors: [{ prefix: '127.0.1.0/28', remoteAsn: 'any' }] });
+    const inRange = await speaker('127.0.1.5', 65005);
+    const outside = await speaker('127.0.1.20', 65020);
+    inRange.addPeer({ address: '127.0.1.1', remoteAsn: 64512, port: hub.listenAddress!.port, localAddress: '127.0.1.5' });
+    outside.addPeer({ address: '127.0.1.1', remoteAsn: 64512, port: hub.listenAddress!.port, localAddress: '127.0.1.20' });
+    inRange.announce({ prefix: '10.7.0.0/16' });
+    await until('the dynamic session', () => hub.peerStates().some((p) => p.state === 'Established'));
+    expect(hub.peerStates()).toEqual([expect.objectContaining({ address: '127.0.1.5', remoteAsn: 65005, dynamic: true, type: 'ebgp' })]);
+    await until('its route', () => hub.route('10.7.0.0/16') !== null);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(outside.peerStates()[0]!.state).not.toBe('Established');
+    // When it goes, it is forgotten with its routes.
+    await inRange.stop();
+    await until('the dynamic peer gone', () => hub.peerStates().length === 0 && hub.route('10.7.0.0/16') === null);
+  });
+});
