@@ -1,5 +1,9 @@
-// Wren's library entry point. Today: the wire codec and the readers of captures and dumps.
-// The speaker (sessions, RIB, FIB) is exported from here as it lands; see docs/architecture.md.
+// Wren's library entry point: the speaker, its building blocks, and the codec and readers.
+export { Speaker, CHANNELS, type SpeakerOptions, type PeerConfig, type PeerState, type SpeakerEvents, type FamilyName, type DynamicNeighbors } from './api/speaker.js';
+export { type Announcement, AnnouncementError } from './api/announcements.js';
+export { ManualClock, systemClock, type Clock, type TimerHandle } from './session/clock.js';
+export type { RibDelta, Route, Path, Explanation, ExplainedPath, DecisionReason } from './rib/index.js';
+export { compilePolicy, compilePolicyOrThrow, acceptAll, rejectAll, onlyPrefixes, type PolicyDecl, type CompiledPolicy } from './policy/index.js';
 export * from './wire/index.js';
 export {
   openBgpFile,
