@@ -237,6 +237,9 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       ...(addPath.size ? { addPath } : {}),
     };
     const log = this.log.child({ peer: config.address, asn: config.remoteAsn });
+    // The session's hooks need the entry, and the entry needs the session: declared first,
+    // assigned once below, read only by hooks that run after that.
+    // eslint-disable-next-line prefer-const
     let entry!: PeerEntry;
     const gr = this.options.gracefulRestart === false ? undefined : (this.options.gracefulRestart ?? {});
     const localOpen = buildLocalOpen(expectations, {
@@ -515,7 +518,11 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
 
   private exportFor(route: ExportRoute, peer: PeerInfo) {
     const e = this.peers.get(peer.id);
-    if (!e?.exportSession) return null;
+    if (!e?.exportSession || !e.negotiated) return null;
+    // Only families the session negotiated (RFC 4760 s6); LLGR-stale routes only to peers that
+    // speak LLGR (RFC 9494 s4.3).
+    if (!e.negotiated.families.has(familyKey(route.path.afi, 1))) return null;
+    if (route.path.stale === 'llgr' && !e.negotiated.llgr) return null;
     return this.exportCache.get(route, peer, e.exportSession, e.exportPolicy !== undefined);
   }
 
@@ -616,4 +623,3 @@ class ChangeQueue implements AsyncIterableIterator<RibDelta> {
   }
 }
 
-void familyKey;

@@ -68,8 +68,8 @@ export function storedAttributes(attrs: readonly PathAttribute[], mpFamily: bool
 }
 
 /**
- * RFC 4456 s8, when reflecting: "an RR SHOULD NOT create an ORIGINATOR_ID attribute if one
- * already exists" (otherwise it is the BGP Identifier of the peer the route came from), and
+ * RFC 4456 s8, when reflecting: "A BGP speaker SHOULD NOT create an ORIGINATOR_ID attribute if
+ * one already exists" (otherwise it is the BGP Identifier of the peer the route came from), and
  * "when an RR reflects a route, it MUST prepend the local CLUSTER_ID to the CLUSTER_LIST. If the
  * CLUSTER_LIST is empty, it MUST create a new one."
  */

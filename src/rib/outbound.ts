@@ -26,8 +26,8 @@ export function mayAdvertise(from: PathInfo, to: PeerInfo): boolean {
 /**
  * The attributes a path is advertised with to a peer, shared by every prefix of the path:
  * - reflected (iBGP to iBGP): ORIGINATOR_ID set when absent, our CLUSTER_ID prepended (RFC 4456 s8);
- * - to an internal peer: LOCAL_PREF present (RFC 4271 s5.1.5 "A BGP speaker MUST include this
- *   attribute in UPDATE messages it sends to internal peers");
+ * - to an internal peer: LOCAL_PREF present (RFC 4271 s5.1.5: it "SHALL be included in all UPDATE
+ *   messages that a given BGP speaker sends to other internal peers");
  * - to an external peer: no LOCAL_PREF (s5.1.5 "MUST NOT include this attribute in UPDATE
  *   messages it sends to external peers"), and no ORIGINATOR_ID / CLUSTER_LIST, which mean
  *   something only inside the AS (RFC 4456 s7 / s8).

@@ -1,8 +1,9 @@
 // Paths as the RIB stores them. One PathInfo is shared by every prefix of one UPDATE (per peer
-// session, family and attribute set): the attributes and everything the decision process reads
-// from them are derived once per UPDATE, not once per prefix. A prefix refers to its PathInfo
-// directly, or through a PathWithId when ADD-PATH gave it a path identifier other than 0.
-// PathInfo objects are immutable; marking paths stale replaces them (see graceful-restart.ts).
+// session, family and attribute set): what the decision process reads from the attributes is
+// derived once per UPDATE (and only once a comparison needs it), not once per prefix. A prefix
+// refers to its PathInfo directly, or through a PathWithId when ADD-PATH gave it a path
+// identifier other than 0. PathInfo objects are immutable; marking paths stale replaces them
+// (see graceful-restart.ts).
 
 import { asPathLength, effectiveAsPath, type AsPathSegment, type OriginCode, type PathAttribute } from '../wire/index.js';
 import { LLGR_STALE, NO_LLGR, hasCommunity } from './attributes.js';
@@ -11,7 +12,7 @@ import type { PeerInfo } from './peer.js';
 /** Graceful restart state of a path: fresh, stale (RFC 4724), long-lived stale (RFC 9494). */
 export type StaleState = 'none' | 'gr' | 'llgr';
 
-/** RFC 4271 s5.1.5: "the default value of LOCAL_PREF is 100" (what every implementation assumes). */
+/** LOCAL_PREF of a path without one: RFC 4271 names no default; 100 is what implementations use. */
 export const DEFAULT_LOCAL_PREF = 100;
 
 /** What the decision process reads of a path. Both the RIB's PathInfo and the public Path have it. */
@@ -265,9 +266,9 @@ export function makeRef(info: PathInfo, pathId: number): PathRef {
 
 /**
  * RFC 4271 s9.1.2.2 c): "neighborAS(n) is a function that returns the neighbor AS from which the
- * route was received. If the route is learned by IBGP, and the other IBGP speaker didn't
+ * route was received. If the route is learned via IBGP, and the other IBGP speaker didn't
  * originate the route, it is the neighbor AS from which the other IBGP speaker learned the route.
- * If the route is learned by IBGP, and the other IBGP speaker either (a) originated the route, or
+ * If the route is learned via IBGP, and the other IBGP speaker either (a) originated the route, or
  * (b) created the route by aggregation and the AS_PATH attribute of the aggregate route is either
  * empty or begins with an AS_SET, it is the local AS." Leading confederation segments are skipped.
  */

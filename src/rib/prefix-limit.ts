@@ -28,10 +28,10 @@ export interface PrefixLimitReport {
 /**
  * RFC 4486 s4: "If a BGP speaker decides to terminate its peering with a neighbor because the
  * number of address prefixes received from the neighbor exceeds a locally configured upper bound
- * ... the speaker MUST send to the neighbor a NOTIFICATION message with the Error Code Cease and
- * the Error Subcode 'Maximum Number of Prefixes Reached'. The message MAY optionally include the
- * Address Family Identifier (2 octets), the Subsequent Address Family Identifier (1 octet), and
- * the upper bound (4 octets) in the 'Data' field."
+ * (as described in [BGP-4]), then the speaker MUST send to the neighbor a NOTIFICATION message
+ * with the Error Code Cease and the Error Subcode "Maximum Number of Prefixes Reached". The
+ * message MAY optionally include the Address Family information [BGP-MP] and the upper bound in
+ * the "Data" field": AFI (2 octets), SAFI (1 octet), the prefix upper bound (4 octets).
  */
 export function maxPrefixNotification(afi: number, safi: number, limit: number): NotificationMessage {
   const data = new Uint8Array(7);

@@ -296,7 +296,7 @@ export class Rib {
     return this.route(prefix)?.best ?? null;
   }
 
-  /** Every candidate path of a prefix, in arrival order. */
+  /** Every candidate path of a prefix, the best first. */
   paths(prefix: string): Path[] {
     const found = this.findPrefix(prefix);
     if (!found) return [];
@@ -312,7 +312,7 @@ export class Rib {
     return explainPaths(table.pathsAt(node), this.nodeText(table, node), table.hopsAt(node), this.selection);
   }
 
-  /** The Loc-RIB in prefix order (IPv4, then IPv6). */
+  /** The Loc-RIB in prefix order (IPv4, then IPv6). Do not change the RIB while iterating. */
   *routes(filter: RouteFilter = {}): Generator<Route> {
     for (const table of [this.v4, this.v6]) {
       if (filter.afi !== undefined && filter.afi !== table.afi) continue;
@@ -323,7 +323,7 @@ export class Rib {
     }
   }
 
-  /** A peer's Adj-RIB-In (accepted paths, stale ones included), in prefix order. */
+  /** A peer's Adj-RIB-In (accepted paths, stale ones included), in prefix order. Do not change the RIB while iterating. */
   *adjRibIn(peerId: string): Generator<Path> {
     for (const table of [this.v4, this.v6]) {
       for (const node of table.trie.nodesInOrder()) {

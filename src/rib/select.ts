@@ -10,8 +10,7 @@ import {
   type DecisionOptions,
   type DecisionReason,
 } from './decision.js';
-import { infoOf, pathIdOf, type PathInfo, type PathRef } from './path.js';
-import type { DecisionInput } from './path.js';
+import { infoOf, pathIdOf, type DecisionInput, type PathInfo, type PathRef } from './path.js';
 
 export interface MultipathOptions {
   /** How many paths may share a prefix's traffic, for a best path learned by eBGP and by iBGP. */
