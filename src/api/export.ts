@@ -7,6 +7,7 @@ import { evaluate, type CompiledPolicy } from '../policy/index.js';
 import type { ExportRoute, PeerInfo } from '../rib/index.js';
 import { toTwoOctetAttributes, type PathAttribute } from '../wire/index.js';
 import { SELF_V4, SELF_V6 } from './announcements.js';
+import { otcEgress } from './roles.js';
 
 export interface ExportSession {
   readonly ibgp: boolean;
@@ -19,6 +20,8 @@ export interface ExportSession {
   readonly nextHopSelf: boolean;
   readonly asn4: boolean;
   readonly policy?: CompiledPolicy;
+  /** RFC 9234 local role, when both sides announced roles. */
+  readonly role?: number;
 }
 
 function nextHopOf(attrs: readonly PathAttribute[], afi: 1 | 2): string | undefined {
@@ -40,6 +43,11 @@ function setNextHop(attrs: readonly PathAttribute[], afi: 1 | 2, nextHop: string
 export function exportAttributes(route: ExportRoute, peer: PeerInfo, s: ExportSession): readonly PathAttribute[] | null {
   const afi = route.path.afi;
   let attrs = route.attributes;
+  if (s.role !== undefined) {
+    const checked = otcEgress(attrs, s.role, s.localAsn);
+    if (!checked) return null;
+    attrs = checked;
+  }
   if (s.policy) {
     const r = evaluate(s.policy, {
       prefix: route.prefix,

@@ -24,6 +24,7 @@ import {
 } from '../wire/index.js';
 import { announcementKey, checkAnnouncement, toAttributes, type Announcement } from './announcements.js';
 import { ExportCache, type ExportSession } from './export.js';
+import { otcIngress, ROLE_CODES, type RoleName } from './roles.js';
 import { PeerSender } from './sender.js';
 
 export type FamilyName = 'ipv4-unicast' | 'ipv6-unicast';
@@ -62,6 +63,10 @@ export interface PeerConfig {
   readonly allowAsIn?: number;
   /** Free text, shown by status. */
   readonly description?: string;
+  /** RFC 9234: our role on this session; route leaks are then prevented with OTC. */
+  readonly role?: RoleName;
+  /** RFC 9234 s4.2: refuse a peer that announces no role (Role Mismatch). */
+  readonly strictRole?: boolean;
 }
 
 export interface SpeakerOptions {
@@ -173,9 +178,15 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       ...(options.alwaysCompareMed !== undefined ? { alwaysCompareMed: options.alwaysCompareMed } : {}),
       importFilter: (route, peer) => {
         const entry = this.peers.get(peer.id);
-        if (!entry?.importPolicy) return route.attributes;
-        const r = evaluateImport(entry.importPolicy, route.key, route.afi, route.attributes, peer, options);
-        return r;
+        let attributes = route.attributes;
+        const role = entry?.negotiated?.role;
+        if (role) {
+          const checked = otcIngress(attributes, role.local, peer.asn);
+          if (!checked) return null;
+          attributes = checked;
+        }
+        if (!entry?.importPolicy) return attributes;
+        return evaluateImport(entry.importPolicy, route.key, route.afi, attributes, peer, options);
       },
       exportFilter: (route, peer) => this.exportFor(route, peer),
     });
@@ -235,6 +246,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       families: [...families],
       holdTime: config.holdTime ?? this.options.holdTime ?? 90,
       ...(addPath.size ? { addPath } : {}),
+      ...(config.role ? { role: ROLE_CODES[config.role], ...(config.strictRole ? { strictRole: true } : {}) } : {}),
     };
     const log = this.log.child({ peer: config.address, asn: config.remoteAsn });
     // The session's hooks need the entry, and the entry needs the session: declared first,
@@ -440,6 +452,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       nextHopSelf: e.config.nextHopSelf ?? false,
       asn4: n.asn4,
       ...(e.exportPolicy ? { policy: e.exportPolicy } : {}),
+      ...(n.role ? { role: n.role.local } : {}),
     };
     // The local address may differ from the last session's: exported next hops change.
     this.exportCache = new ExportCache();
