@@ -174,3 +174,20 @@ describe('Speaker dynamic neighbors', () => {
     await until('the dynamic peer gone', () => hub.peerStates().length === 0 && hub.route('10.7.0.0/16') === null);
   });
 });
+
+describe('Speaker as a route reflector (for labs)', () => {
+  it("reflects a client's route to another client with ORIGINATOR_ID and CLUSTER_LIST (RFC 4456)", async () => {
+    const rr = await speaker('127.0.4.1', 64512, { clusterId: '244.0.0.1' });
+    const c1 = await speaker('127.0.4.2', 64512);
+    const c2 = await speaker('127.0.4.3', 64512);
+    link(c1, rr, {}, { routeReflectorClient: true });
+    link(c2, rr, {}, { routeReflectorClient: true });
+    await until('sessions', established(rr, 2));
+    c1.announce({ prefix: '10.244.1.0/26', nextHop: '127.0.4.2' });
+    await until('the reflected route at c2', () => c2.route('10.244.1.0/26') !== null);
+    const attrs = c2.route('10.244.1.0/26')!.best.attributes;
+    expect(c2.route('10.244.1.0/26')!.nextHops).toEqual(['127.0.4.2']);
+    expect(attrs.find((a) => a.type === 'originator-id')).toMatchObject({ originatorId: '127.0.4.2' });
+    expect(attrs.find((a) => a.type === 'cluster-list')).toMatchObject({ clusterIds: ['244.0.0.1'] });
+  });
+});
