@@ -5,17 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Speaker } from '../../src/api/speaker.js';
 import { freePort, Lab, loopbackBlock, requireTools, type CalicoCluster } from './harness/index.js';
+import { until, skipTitle } from '../helpers/until.js';
 
 const reason = requireTools(['bird']);
-const title = (t: string) => (reason ? `${t} (skipped: ${reason})` : t);
+const title = (t: string) => skipTitle(t, reason);
 
-async function until(what: string, check: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe.skipIf(!!reason)(title('Wren as an RR client of a Calico BIRD route reflector'), () => {
   const lab = new Lab('wren-calico');

@@ -5,17 +5,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Speaker } from '../../src/api/speaker.js';
 import { freePort, genericAttribute, Lab, loopbackBlock, requireTools, type Exabgp } from './harness/index.js';
+import { until, skipTitle } from '../helpers/until.js';
 
 const reason = requireTools(['exabgp']);
-const title = (t: string) => (reason ? `${t} (skipped: ${reason})` : t);
+const title = (t: string) => skipTitle(t, reason);
 
-async function until(what: string, check: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe.skipIf(!!reason)(title('ExaBGP announcing into Wren: a burst, then malformed UPDATEs'), () => {
   const lab = new Lab('wren-exabgp');

@@ -6,17 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Speaker } from '../../src/api/speaker.js';
 import { Lab, requireTools, type Gobgp } from './harness/index.js';
+import { until, skipTitle } from '../helpers/until.js';
 
 const reason = requireTools(['gobgp', 'netns']);
-const title = (t: string) => (reason ? `${t} (skipped: ${reason})` : t);
+const title = (t: string) => skipTitle(t, reason);
 
-async function until(what: string, check: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 describe.skipIf(!!reason)(title('Wren with GoBGP as an eBGP gateway (AS 500)'), () => {
   const lab = new Lab('wren-gobgp');

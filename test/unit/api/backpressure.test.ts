@@ -3,19 +3,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connect, type Socket } from 'node:net';
 import { Speaker } from '../../../src/api/speaker.js';
 import { decodeMessage, encodeMessage, MessageFramer, makeContext, type BgpMessage } from '../../../src/wire/index.js';
+import { until } from '../../helpers/until.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function until(what: string, check: () => boolean, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** A raw BGP peer: completes the handshake, then reads (or, paused, reads nothing). */
 async function rawPeer(host: string, port: number, localAddress: string, asn: number): Promise<{ socket: Socket; received: () => number }> {

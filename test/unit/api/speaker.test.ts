@@ -1,19 +1,13 @@
 // Wren speakers in one process, over real loopback TCP.
 import { afterEach, describe, expect, it } from 'vitest';
 import { Speaker, type PeerConfig } from '../../../src/api/speaker.js';
+import { until } from '../../helpers/until.js';
 
 const speakers: Speaker[] = [];
 afterEach(async () => {
   await Promise.all(speakers.splice(0).map((s) => s.stop()));
 });
 
-async function until(what: string, check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 async function speaker(address: string, asn: number, extra: Partial<ConstructorParameters<typeof Speaker>[0]> = {}): Promise<Speaker> {
   const s = new Speaker({ localAsn: asn, routerId: address, listen: { address, port: 0 }, idleHoldTime: 1, connectRetryTime: 1, ...extra });
