@@ -55,10 +55,18 @@ export const FSM_DEFAULTS = Object.freeze({
 
 export type ResolvedFsmConfig = Readonly<Required<FsmConfig>>;
 
+/** Configs are immutable data: each is resolved once (step() runs for every message). */
+const resolved = new WeakMap<FsmConfig, ResolvedFsmConfig>();
+
 export function resolveFsmConfig(config: FsmConfig): ResolvedFsmConfig {
-  const out: Record<string, unknown> = { ...FSM_DEFAULTS };
-  for (const [k, v] of Object.entries(config)) if (v !== undefined) out[k] = v;
-  return out as unknown as ResolvedFsmConfig;
+  let r = resolved.get(config);
+  if (!r) {
+    const out: Record<string, unknown> = { ...FSM_DEFAULTS };
+    for (const [k, v] of Object.entries(config)) if (v !== undefined) out[k] = v;
+    r = Object.freeze(out) as unknown as ResolvedFsmConfig;
+    resolved.set(config, r);
+  }
+  return r;
 }
 
 /** A peer that was never started: Idle, no timers, IdleHoldTime at its configured value. */

@@ -6,7 +6,8 @@
 import type { PathAttribute } from '../types.js';
 
 interface Entry {
-  readonly bytes: Uint8Array;
+  /** The attribute's bytes as a latin1 string: compact on the heap, unlike a small Uint8Array. */
+  readonly bytes: string;
   readonly attr: PathAttribute;
   /** AS_PATH and AGGREGATOR read differently with 2- and 4-octet ASNs. */
   readonly asn4: boolean;
@@ -35,7 +36,7 @@ export class AttributeCache {
       const x = e.bytes;
       if (x.length !== len || e.asn4 !== asn4) continue;
       let i = 0;
-      while (i < len && x[i] === b[start + i]) i++;
+      while (i < len && x.charCodeAt(i) === b[start + i]) i++;
       if (i === len) {
         this.hits++;
         return e.attr;
@@ -47,7 +48,9 @@ export class AttributeCache {
 
   store(b: Uint8Array, start: number, end: number, hash: number, asn4: boolean, attr: PathAttribute): void {
     if (this.size >= this.maxEntries) this.clear();
-    this.table.set(hash, { bytes: b.slice(start, end), attr, asn4, next: this.table.get(hash) });
+    // One flat string (concatenating char by char would leave a rope of small pieces).
+    const bytes = String.fromCharCode.apply(null, b.subarray(start, end) as unknown as number[]);
+    this.table.set(hash, { bytes, attr, asn4, next: this.table.get(hash) });
     this.size++;
   }
 

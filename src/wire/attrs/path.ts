@@ -51,20 +51,30 @@ export const origin: AttrCodec<OriginAttr> = {
  * has length zero, or its type is unknown.
  */
 export function decodeSegments(b: Uint8Array, start: number, end: number, asSize: 2 | 4): AsPathSegment[] | string {
-  const segments: AsPathSegment[] = [];
+  // First pass: validate and count, so the segment list is allocated at its exact size (a RIB
+  // keeps one per UPDATE: spare capacity would cost memory per prefix).
+  let count = 0;
   let o = start;
   while (o < end) {
     if (o + 2 > end) return 'truncated segment header';
     const type = b[o]!;
-    const count = b[o + 1]!;
+    const n = b[o + 1]!;
     if (type < 1 || type > 4) return `unknown segment type ${type}`;
-    if (count === 0) return 'segment of length zero';
+    if (n === 0) return 'segment of length zero';
+    o += 2 + n * asSize;
+    if (o > end) return `segment of ${n} ASNs overruns the attribute`;
+    count++;
+  }
+  const segments = new Array<AsPathSegment>(count);
+  o = start;
+  for (let k = 0; k < count; k++) {
+    const type = b[o]! as 1 | 2 | 3 | 4;
+    const n = b[o + 1]!;
     o += 2;
-    if (o + count * asSize > end) return `segment of ${count} ASNs overruns the attribute`;
-    const asns = new Array<number>(count);
-    if (asSize === 4) for (let i = 0; i < count; i++, o += 4) asns[i] = readU32(b, o);
-    else for (let i = 0; i < count; i++, o += 2) asns[i] = readU16(b, o);
-    segments.push({ type: type as 1 | 2 | 3 | 4, asns });
+    const asns = new Array<number>(n);
+    if (asSize === 4) for (let i = 0; i < n; i++, o += 4) asns[i] = readU32(b, o);
+    else for (let i = 0; i < n; i++, o += 2) asns[i] = readU16(b, o);
+    segments[k] = { type, asns };
   }
   return segments;
 }
