@@ -177,7 +177,8 @@ async function runWren(stream: LoadedStream): Promise<WrenResult> {
   const ch = new TargetChannel(child);
   let replayer: Replayer | null = null;
   try {
-    ch.send({ cmd: 'start', routerId: ADDR.wren, listenAddress: ADDR.wren, peerAddress: ADDR.replayer, finalCount: stream.finalCount, peakCount: stream.peakCount });
+    // Wren, like BIRD, applies the own-AS loop check to iBGP routes: the loop-free table is its target.
+    ch.send({ cmd: 'start', routerId: ADDR.wren, listenAddress: ADDR.wren, peerAddress: ADDR.replayer, finalCount: stream.loopFree.finalCount, peakCount: stream.loopFree.peakCount });
     const ready = await ch.next('ready', 20_000);
     replayer = await Replayer.connect({ host: ADDR.wren, port: ready.port, localAddress: ADDR.replayer, asn: ASN, routerId: ADDR.replayer, holdTime: 90 });
     const rep = replayer;
@@ -208,7 +209,7 @@ async function runWren(stream: LoadedStream): Promise<WrenResult> {
     void stalled.catch(() => undefined);
     const result = await Promise.race([done, stalled, rep.failed()]).finally(() => (waiting = false));
     // 'done' is the expected table reached; after a stall, the other expectation also counts.
-    const matched = result.status.doneUs !== null ? 'all' : matchCount(stream, result.status.count);
+    const matched = result.status.doneUs !== null ? 'loop-free' : matchCount(stream, result.status.count);
     const sendRes = await withTimeout(sent, 10_000, 'replayer');
     // Let the final End-of-RIB be processed (it compacts the RIB), then measure.
     await sleep(500);
@@ -421,7 +422,7 @@ async function main(): Promise<void> {
     const per = (b: number): string => (held > 0 ? int(b / held) : '-');
     const what = w.matched
       ? `${int(s.count)} prefixes in ${secs(endUs)} (${int(s.count / (endUs / 1e6))} prefixes/s)${matchNote(w.matched)}`
-      : `INCOMPLETE: ${int(s.count)} of ${int(stream.finalCount)} prefixes, the last change ${secs(endUs)} after the first UPDATE`;
+      : `INCOMPLETE: ${int(s.count)} of ${int(stream.loopFree.finalCount)} prefixes, the last change ${secs(endUs)} after the first UPDATE`;
     console.log(`wren: ${what}`);
     console.log(`  Loc-RIB: routes().length ${int(held)}, prefixes received ${int(w.measured.prefixesReceived)}${w.measured.rejected ? `, rejected ${JSON.stringify(w.measured.rejected)}` : ''}; ${int(s.routeEvents)} 'routes' events; peer ${s.peerState}`);
     console.log(`  first route ${s.firstUs !== null ? `${((s.firstUs - w.send.startUs) / 1000).toFixed(1)} ms` : '-'} after the first UPDATE; replayer: last byte taken by the socket at ${secs(w.send.writtenUs - w.send.startUs)}, ${w.send.cpuMs.toFixed(0)} ms of its CPU, ${w.send.drains} waits for 'drain'`);

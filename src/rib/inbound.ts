@@ -27,7 +27,10 @@ export function inboundCheck(peer: PeerInfo, attrs: readonly PathAttribute[], as
   // the full AS path (as specified in the AS_PATH attribute), and checking that the autonomous
   // system number of the local system does not appear in the AS path." Checked on eBGP paths;
   // allowAsIn tolerates that many occurrences (for sites of one AS joined through a provider).
-  if (!peer.ibgp && asOccurrences(asPath, self.localAsn, peer.localAsn) > (peer.allowAsIn ?? 0)) return 'as-loop';
+  // The check covers iBGP paths too (s9.1.2 scans "the full AS path" whatever its source): our own
+  // AS can only be in the path of an internal route that left the AS and came back, as BIRD also
+  // judges.
+  if (asOccurrences(asPath, self.localAsn, peer.localAsn) > (peer.allowAsIn ?? 0)) return 'as-loop';
   return null;
 }
 

@@ -26,7 +26,7 @@ describe('input loop checks', () => {
     }
   });
 
-  it('drops eBGP paths with our AS in the AS_PATH, tolerating allowAsIn occurrences', () => {
+  it('drops paths with our AS in the AS_PATH, tolerating allowAsIn occurrences', () => {
     const r = new Rib({ routerId: ROUTER_ID, localAsn: LOCAL_AS });
     r.addPeer(peer(1));
     r.addPeer(peer(2, { allowAsIn: 1 }));
@@ -36,8 +36,9 @@ describe('input loop checks', () => {
     expect(r.peerStatus('p1')!.rejected.asLoop).toBe(2);
     expect(r.applyUpdate('p2', update4([P], { asPath: [65102, LOCAL_AS, 7] }))).toHaveLength(1);
     expect(r.applyUpdate('p2', update4([P], { asPath: [65102, LOCAL_AS, LOCAL_AS] }))[0]!.best).toBeNull();
-    // The check is on eBGP paths.
-    expect(r.applyUpdate('p3', update4([P], { asPath: [LOCAL_AS] }))).toHaveLength(1);
+    // iBGP paths too: our AS in an internal path means it left the AS and came back.
+    expect(r.applyUpdate('p3', update4([P], { asPath: [LOCAL_AS] }))).toEqual([]);
+    expect(r.peerStatus('p3')!.rejected.asLoop).toBe(1);
   });
 });
 
