@@ -38,4 +38,13 @@ export default tseslint.config(
     files: ['src/fsm/**/*.ts', 'src/rib/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', pureLayerImports] },
   },
+  {
+    // The FIB is an I/O layer (it runs `ip`), but it sits below sessions, the API and the daemon.
+    files: ['src/fib/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/session/**', '**/api/**', '**/cli/**', '**/daemon/**', '**/config/**', '**/fsm/**', '**/policy/**', '**/formats/**'], message: 'fib/ depends on wire/ and rib/ types only (docs/architecture.md)' }],
+      }],
+    },
+  },
 );

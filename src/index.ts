@@ -4,6 +4,7 @@ export { type Announcement, AnnouncementError } from './api/announcements.js';
 export { ManualClock, systemClock, type Clock, type TimerHandle } from './session/clock.js';
 export type { RibDelta, Route, Path, Explanation, ExplainedPath, DecisionReason } from './rib/index.js';
 export { compilePolicy, compilePolicyOrThrow, acceptAll, rejectAll, onlyPrefixes, type PolicyDecl, type CompiledPolicy } from './policy/index.js';
+export { MemoryFib, MemoryKernel, Iproute2Fib, FibWriter, reconcile, WREN_ROUTE_PROTOCOL, type FibBackend, type FibRoute, type FibChange, type FibResult } from './fib/index.js';
 export * from './wire/index.js';
 export {
   openBgpFile,

@@ -5,13 +5,16 @@
 
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { IpBatchProcess } from './iproute2-batch.js';
+import { IpBatchProcess, type BatchReport } from './iproute2-batch.js';
 import { deleteLine, listArgs, parseListed, replaceLine } from './iproute2-commands.js';
 import { iproute2ErrorCode, iproute2ErrorMessage } from './iproute2-errors.js';
 import { checkChange } from './route.js';
 import { resolveTableOptions, type FibBackend, type FibChange, type FibOutcome, type FibResult, type FibRoute, type FibTableOptions, type ResolvedTableOptions } from './types.js';
 
 const run = promisify(execFile);
+
+/** Changes checked and formatted before `ip` gets them: it works on one chunk while the next is prepared. */
+const CHUNK = 1024;
 
 export interface Iproute2FibOptions extends FibTableOptions {
   /** Work inside this named network namespace (`ip -n NAME`). */
@@ -41,32 +44,42 @@ export class Iproute2Fib implements FibBackend {
   }
 
   async apply(changes: readonly FibChange[]): Promise<FibResult> {
-    const outcomes: (FibOutcome | null)[] = new Array<FibOutcome | null>(changes.length).fill(null);
-    const lines: string[] = [];
-    const lineOf: number[] = [];
-    changes.forEach((change, i) => {
-      const check = checkChange(change);
-      if (!check.ok) {
-        outcomes[i] = { ok: false, change, code: 'EINVAL', message: check.message };
-        return;
+    const outcomes: FibOutcome[] = [];
+    const reports: Promise<void>[] = [];
+    for (let start = 0; start < changes.length; start += CHUNK) {
+      const end = Math.min(changes.length, start + CHUNK);
+      const lines: string[] = [];
+      const lineOf: number[] = [];
+      for (let i = start; i < end; i++) {
+        const change = changes[i]!;
+        const check = checkChange(change);
+        if (!check.ok) {
+          outcomes[i] = { ok: false, change, code: 'EINVAL', message: check.message };
+          continue;
+        }
+        lineOf.push(i);
+        lines.push(change.op === 'replace' ? replaceLine(check.checked, this.options) : deleteLine(check.checked, this.options));
       }
-      lineOf.push(i);
-      lines.push(change.op === 'replace' ? replaceLine(check.checked, this.options) : deleteLine(check.checked, this.options));
-    });
-    const report = lines.length > 0 ? await this.batch.run(lines) : null;
+      if (lines.length > 0) reports.push(this.batch.run(lines).then((report) => this.record(report, lineOf, changes, outcomes)));
+      // Let `ip` start on this chunk while the next one is checked and formatted.
+      if (end < changes.length) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await Promise.all(reports);
+    return { outcomes, failed: outcomes.reduce((n, o) => n + (o.ok ? 0 : 1), 0) };
+  }
+
+  private record(report: BatchReport, lineOf: readonly number[], changes: readonly FibChange[], outcomes: FibOutcome[]): void {
     lineOf.forEach((i, line) => {
       const change = changes[i]!;
-      const failure = report?.failures.get(line);
+      const failure = report.failures.get(line);
       if (failure !== undefined) {
         outcomes[i] = { ok: false, change, code: iproute2ErrorCode(failure), message: iproute2ErrorMessage(failure) };
-      } else if (report?.unknownFrom != null && line >= report.unknownFrom) {
+      } else if (report.unknownFrom !== null && line >= report.unknownFrom) {
         outcomes[i] = { ok: false, change, code: 'EIO', message: `outcome unknown: ${report.stopped ?? 'ip stopped'}` };
       } else {
         outcomes[i] = { ok: true, change };
       }
     });
-    const done = outcomes as FibOutcome[];
-    return { outcomes: done, failed: done.reduce((n, o) => n + (o.ok ? 0 : 1), 0) };
   }
 
   async list(): Promise<FibRoute[]> {
@@ -85,6 +98,8 @@ export class Iproute2Fib implements FibBackend {
       ({ stdout } = await run(this.ip, args, { maxBuffer: 1 << 30, encoding: 'utf8' }));
     } catch (err) {
       const e = err as Error & { stderr?: string };
+      // IPv4 creates a table with its first route: no table yet means no routes yet.
+      if (/FIB table does not exist/.test(e.stderr ?? '')) return [];
       throw new Error(`${this.ip} ${args.join(' ')}: ${(e.stderr ?? '').trim() || e.message}`);
     }
     return parseListed(stdout, afi, this.options);

@@ -28,6 +28,10 @@ describe('layering lint rule', () => {
     expect((await problems('src/fsm/example.ts', "import { k } from '../fib/kernel.js';\nexport const z = k;\n")).join()).toContain('no-restricted-imports');
   });
 
+  it('src/fib may not import the session or API layers', async () => {
+    expect((await problems('src/fib/example.ts', "import { Speaker } from '../api/speaker.js';\nexport const z = Speaker;\n")).join()).toContain('fib/ depends on wire/ and rib/ types only');
+  });
+
   it('upper layers may import the codec', async () => {
     expect(await problems('src/formats/example.ts', "import { decodeMessage } from '../wire/index.js';\nexport const z = decodeMessage;\n")).toEqual([]);
   });

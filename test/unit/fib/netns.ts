@@ -1,0 +1,103 @@
+// A test network for the kernel FIB: namespace `wren-fib-<pid>-<random>` with a veth whose far end
+// is in `<same>-far`. Near end 10.255.0.1/28 and fd57:7265:6e00::1/64; the far end holds the four
+// next hops (.2-.5, ::2-::5), so they are on a connected subnet and would answer. Nothing leaves
+// the two namespaces. Namespaces left by a test run that died are removed at the next start
+// (only those whose creating process is gone, so concurrent runs do not disturb each other).
+
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
+import { V4, V6 } from './compliance.js';
+
+const run = promisify(execFile);
+const PREFIX = 'wren-fib-';
+export const NEAR_DEV = 'wfib0';
+const FAR_DEV = 'wfib1';
+
+async function ip(...args: string[]): Promise<string> {
+  try {
+    return (await run('ip', args, { encoding: 'utf8' })).stdout;
+  } catch (err) {
+    const e = err as Error & { stderr?: string };
+    throw new Error(`ip ${args.join(' ')}: ${(e.stderr ?? '').trim() || e.message}`);
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes `wren-fib-<pid>-*` namespaces whose process is gone. */
+export async function sweepStaleNamespaces(): Promise<string[]> {
+  const names = (await ip('netns', 'list')).split('\n').map((l) => l.split(' ')[0] ?? '');
+  const stale = names.filter((n) => {
+    const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(n);
+    return m !== null && !alive(Number(m[1]));
+  });
+  for (const n of stale) await ip('netns', 'del', n).catch(() => undefined);
+  return stale;
+}
+
+export interface TestNetwork {
+  readonly ns: string;
+  readonly far: string;
+  /** Runs `ip -n <ns> args...`. */
+  ip(...args: string[]): Promise<string>;
+  remove(): Promise<void>;
+}
+
+/** Why the kernel tests cannot run here, or null. */
+export function kernelUnavailable(): string | null {
+  if (process.platform !== 'linux') return 'not Linux';
+  if (process.getuid?.() !== 0) return 'not root (network namespaces need CAP_SYS_ADMIN)';
+  return null;
+}
+
+export async function createTestNetwork(): Promise<TestNetwork> {
+  const ns = `${PREFIX}${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const far = `${ns}-far`;
+  const created: string[] = [];
+  const remove = async (): Promise<void> => {
+    for (const n of created.splice(0)) await ip('netns', 'del', n).catch(() => undefined);
+  };
+  // Last resort if the process ends before afterAll (a crash, a timeout).
+  const onExit = (): void => {
+    for (const n of created) {
+      try {
+        execFileSync('ip', ['netns', 'del', n], { stdio: 'ignore' });
+      } catch {
+        // already gone
+      }
+    }
+  };
+  process.once('exit', onExit);
+  try {
+    for (const n of [ns, far]) {
+      await ip('netns', 'add', n);
+      created.push(n);
+    }
+    await ip('-n', ns, 'link', 'add', NEAR_DEV, 'type', 'veth', 'peer', 'name', FAR_DEV, 'netns', far);
+    await ip('-n', ns, 'addr', 'add', V4.local, 'dev', NEAR_DEV);
+    await ip('-n', ns, 'addr', 'add', V6.local, 'dev', NEAR_DEV, 'nodad');
+    for (const a of V4.hops) await ip('-n', far, 'addr', 'add', `${a}/28`, 'dev', FAR_DEV);
+    for (const a of V6.hops) await ip('-n', far, 'addr', 'add', `${a}/64`, 'dev', FAR_DEV, 'nodad');
+    for (const [n, dev] of [[ns, NEAR_DEV], [ns, 'lo'], [far, FAR_DEV], [far, 'lo']] as const) await ip('-n', n, 'link', 'set', dev, 'up');
+  } catch (err) {
+    await remove();
+    process.off('exit', onExit);
+    throw err;
+  }
+  return {
+    ns,
+    far,
+    ip: (...args) => ip('-n', ns, ...args),
+    remove: async () => {
+      await remove();
+      process.off('exit', onExit);
+    },
+  };
+}
