@@ -504,7 +504,10 @@ export class PeerSession {
     const entry = { deadline, handle: null as unknown as TimerHandle };
     entry.handle = this.options.clock.setTimer(Math.max(0, deadline - this.now()), () => {
       if (this.timers.get(timer) !== entry) return;
-      if (this.now() < entry.deadline) {
+      // Fired before a deadline that moved: wait the rest. A remainder under a millisecond is
+      // rounding (timers have millisecond resolution; time + (deadline - time) need not equal
+      // deadline in floating point), and re-arming for it could spin forever.
+      if (entry.deadline - this.now() >= 1) {
         this.armTimer(timer, entry.deadline);
         return;
       }
