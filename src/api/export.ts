@@ -101,9 +101,4 @@ export class ExportCache {
     }
     return v;
   }
-
-  /** After a session comes up again (new local address, new negotiation): forget the peer. */
-  clear(): void {
-    // WeakMap cannot be cleared; a new cache replaces this one.
-  }
 }

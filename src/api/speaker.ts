@@ -7,9 +7,9 @@ import { channel } from 'node:diagnostics_channel';
 import type { Socket } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { buildLocalOpen, type AddPathMode, type Negotiated, type PeerExpectations, type State } from '../fsm/index.js';
-import { compilePolicyOrThrow, type CompiledPolicy, type PolicyDecl } from '../policy/index.js';
-import { Rib, maxPrefixNotification, type ExportRoute, type PeerInfo, type PrefixLimit, type RibDelta, type Route, type Explanation, type Path } from '../rib/index.js';
-import { systemClock, type Clock } from '../session/clock.js';
+import { compilePolicyOrThrow, evaluate, type CompiledPolicy, type PolicyDecl } from '../policy/index.js';
+import { Rib, maxPrefixNotification, prefixKeyToText, type PrefixKey, type ExportRoute, type PeerInfo, type PrefixLimit, type RibDelta, type Route, type Explanation, type Path } from '../rib/index.js';
+import { systemClock, type Clock, type TimerHandle } from '../session/clock.js';
 import { BgpListener, type ListenOptions } from '../session/listener.js';
 import { PeerSession, type PeerDownInfo } from '../session/peer.js';
 import {
@@ -19,6 +19,7 @@ import {
   IPV6_UNICAST,
   parsePrefix,
   type FamilyKey,
+  type PathAttribute,
   type RouteRefreshMessage,
   type UpdateMessage,
 } from '../wire/index.js';
@@ -512,7 +513,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     }
   }
 
-  private readonly staleTimers = new Map<string, import('../session/clock.js').TimerHandle>();
+  private readonly staleTimers = new Map<string, TimerHandle>();
 
   /** RFC 4724 s4.2 restart timer, then the RFC 9494 long-lived stale timer, per peer and family. */
   private staleTimer(e: PeerEntry, family: FamilyKey, seconds: number, llgrSeconds: number): void {
@@ -571,9 +572,6 @@ function compile(p: PolicyDecl | CompiledPolicy, path: string): CompiledPolicy {
   return typeof p === 'object' && p !== null && 'runners' in p ? (p as CompiledPolicy) : compilePolicyOrThrow(p, path);
 }
 
-import { evaluate } from '../policy/index.js';
-import { prefixKeyToText, type PrefixKey } from '../rib/index.js';
-import type { PathAttribute } from '../wire/index.js';
 
 function evaluateImport(policy: CompiledPolicy, key: PrefixKey, afi: 1 | 2, attributes: readonly PathAttribute[], peer: PeerInfo, o: SpeakerOptions) {
   const r = evaluate(policy, {

@@ -23,6 +23,7 @@ import {
 } from '../fsm/index.js';
 import {
   AttributeCache,
+  type BgpError,
   ceaseNotification,
   CeaseSubcode,
   describeNotification,
@@ -247,7 +248,7 @@ export class PeerSession {
     this.dispatch(messageEvent(m, this.now()));
   }
 
-  private onConnError(conn: BgpConnection, e: import('../wire/index.js').BgpError): void {
+  private onConnError(conn: BgpConnection, e: BgpError): void {
     if (this.held && conn === this.held.connection) {
       conn.close({ type: 'notification', code: e.code, subcode: e.subcode, data: e.data });
       this.held = null;
