@@ -175,6 +175,9 @@ const MRT_CONTEXTS: readonly CodecContext[] = [false, true, false, true].map((as
 
 interface Direction {
   readonly framer: MessageFramer;
+  /** The flow and the frame of its last data, for reporting what the capture leaves unfinished. */
+  flow?: FlowInfo;
+  lastFrame?: number;
   open?: OpenMessage;
   resyncing: boolean;
   /** Event count when the current TCP stream of this direction began. */
@@ -259,6 +262,18 @@ function* readCaptureRecords(data: Uint8Array, options: ReadOptions): Generator<
         yield { kind: 'error', frame: ev.frame, ts: ev.ts, flow, ...(e.offset === undefined ? {} : { offset: e.offset }), error: e };
       }
     }
+    dir.flow = flow;
+    dir.lastFrame = ev.frame;
+  }
+  // The capture ends inside a message: say so, rather than dropping its bytes silently.
+  for (const dir of directions.values()) {
+    if (dir.framer.buffered === 0 || !dir.flow) continue;
+    yield {
+      kind: 'error',
+      ...(dir.lastFrame === undefined ? {} : { frame: dir.lastFrame }),
+      flow: dir.flow,
+      error: { message: `the capture ends inside a message: ${dir.framer.buffered} bytes of it captured` },
+    };
   }
 }
 

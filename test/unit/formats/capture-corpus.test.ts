@@ -177,7 +177,13 @@ describe('capture corpus (pcap-fixtures) against tshark', () => {
       (issue ? it.fails : it)(file, () => {
         const { counts, errors } = decodeFile(file);
         expect(counts).toEqual(PROVENANCE.get(file)?.counts);
-        expect(errors.map((e) => (e.kind === 'error' ? e.error.message : ''))).toEqual([]);
+        // A capture cut in the middle of its last message is reported (tshark says nothing);
+        // that is the only error a well-formed capture may have: traffic-reproducer's
+        // bgp-traffic.pcap ends 111 bytes into a message.
+        const messages = errors.map((e) => (e.kind === 'error' ? e.error.message : ''));
+        const cut = messages.filter((m) => m.startsWith('the capture ends inside a message'));
+        expect(messages.filter((m) => !cut.includes(m))).toEqual([]);
+        expect(cut).toEqual(file.endsWith('pcaps/bgp-traffic.pcap') ? ['the capture ends inside a message: 111 bytes of it captured'] : []);
       });
     }
   });
