@@ -17,6 +17,8 @@ import {
   familyKey,
   IPV4_UNICAST,
   IPV6_UNICAST,
+  ipv6ToString,
+  parseIpv6,
   parsePrefix,
   type FamilyKey,
   type PathAttribute,
@@ -231,7 +233,9 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     this.createPeer(config, false);
   }
 
-  private createPeer(config: PeerConfig, dynamic: boolean): PeerEntry {
+  private createPeer(given: PeerConfig, dynamic: boolean): PeerEntry {
+    // One spelling per address (RFC 5952 for IPv6): incoming connections are matched by it.
+    const config = { ...given, address: canonicalAddress(given.address) };
     const id = config.address;
     if (this.peers.has(id)) throw new Error(`peer ${id} exists already`);
     if (!parsePrefix(config.address) || config.address.includes('/')) throw new Error(`peer address "${config.address}" is not an address`);
@@ -310,7 +314,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
 
   /** Stops the session (Cease / Peer De-configured) and forgets the peer and its routes. */
   removePeer(address: string): void {
-    const entry = this.peers.get(address);
+    const entry = this.peers.get(canonicalAddress(address));
     if (!entry) return;
     entry.session.stop('peer removed from configuration');
     entry.session.destroy();
@@ -550,6 +554,13 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     if (routesChannel.hasSubscribers) routesChannel.publish(deltas);
     for (const q of this.iterators) q.push(deltas);
   }
+}
+
+/** The canonical text of an address ("2001:DB8:0::01" -> "2001:db8::1"); the input if it is none. */
+function canonicalAddress(address: string): string {
+  if (!address.includes(':')) return address;
+  const b = parseIpv6(address);
+  return b ? ipv6ToString(b, 0) : address;
 }
 
 /** A matcher for "10.0.0.0/24" / "fd00::/64" against textual addresses. */
