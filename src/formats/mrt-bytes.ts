@@ -3,13 +3,8 @@ import { ipv4ToString, ipv6ToString } from '../wire/bytes.js';
 // Byte readers and address/text formatting for the MRT decoders. Callers bounds-check first; these
 // do no checking of their own so the hot loops stay cheap.
 
-export function u16(b: Uint8Array, o: number): number {
-  return (b[o]! << 8) | b[o + 1]!;
-}
-
-export function u32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
+// Big-endian readers: the codec's own.
+export { readU16 as u16, readU32 as u32 } from '../wire/bytes.js';
 
 // Address text comes from the codec's formatters (RFC 5952, memoised IPv4): one implementation.
 export { ipv4ToString as ipv4At, ipv6ToString as ipv6At } from '../wire/bytes.js';

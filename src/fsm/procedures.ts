@@ -214,3 +214,11 @@ export function fsmError(t: Transition): StepResult {
       : { type: 'notification', code: ErrorCode.FSM, subcode, data: Uint8Array.of(messageType) };
   return fail(t, { send: notification });
 }
+
+/** Event 11 in OpenConfirm and Established: send KEEPALIVE, restart the KeepaliveTimer unless the Hold Time is 0. */
+export function keepaliveExpired(t: Transition): StepResult {
+  t.emit({ type: 'sendKeepalive' });
+  const n = t.fsm.negotiated;
+  if ((n?.holdTime ?? 0) > 0) t.start('keepalive', n?.keepaliveTime ?? 0);
+  return t.stay();
+}

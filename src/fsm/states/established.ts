@@ -1,7 +1,7 @@
 // RFC 4271 s8.2.2, Established state: UPDATE, NOTIFICATION, KEEPALIVE (and ROUTE-REFRESH) flow.
 
 import { familyKey, notificationFor, type RouteRefreshMessage } from '../../wire/index.js';
-import { automaticStop, collisionDump, fail, fsmError, holdTimerExpired, manualStop } from '../procedures.js';
+import { automaticStop, keepaliveExpired, collisionDump, fail, fsmError, holdTimerExpired, manualStop } from '../procedures.js';
 import type { Negotiated } from '../negotiated.js';
 import type { StepResult, Transition } from '../transition.js';
 
@@ -37,9 +37,7 @@ export function established(t: Transition): StepResult {
     // Event 11: send KEEPALIVE, restart the KeepaliveTimer unless the Hold Time is zero. (The
     // session layer restarts it too whenever it sends an UPDATE.)
     case 'KeepaliveTimer_Expires':
-      t.emit({ type: 'sendKeepalive' });
-      if (hold > 0) t.start('keepalive', fsm.negotiated?.keepaliveTime ?? 0);
-      return t.stay();
+      return keepaliveExpired(t);
     // Events 14, 16, 17: a second connection, tracked by the session layer until its OPEN (s6.8).
     case 'TcpConnection_Valid':
     case 'Tcp_CR_Acked':

@@ -1,7 +1,7 @@
 // RFC 4271 s8.2.2, OpenConfirm state: OPENs exchanged; waiting for the peer's KEEPALIVE.
 
 import { notificationFor } from '../../wire/index.js';
-import { automaticStop, collisionDump, fail, fsmError, holdTimerExpired, manualStop, quietFail } from '../procedures.js';
+import { automaticStop, keepaliveExpired, collisionDump, fail, fsmError, holdTimerExpired, manualStop, quietFail } from '../procedures.js';
 import type { StepResult, Transition } from '../transition.js';
 
 export function openConfirm(t: Transition): StepResult {
@@ -25,9 +25,7 @@ export function openConfirm(t: Transition): StepResult {
       return holdTimerExpired(t);
     // Event 11: send KEEPALIVE, restart the KeepaliveTimer; stay.
     case 'KeepaliveTimer_Expires':
-      t.emit({ type: 'sendKeepalive' });
-      if (hold > 0) t.start('keepalive', fsm.negotiated?.keepaliveTime ?? 0);
-      return t.stay();
+      return keepaliveExpired(t);
     // Events 14, 16, 17: a second connection, tracked by the session layer (s6.8).
     case 'TcpConnection_Valid':
     case 'Tcp_CR_Acked':
