@@ -14,6 +14,7 @@ import { BgpListener, type ListenOptions } from '../session/listener.js';
 import { PeerSession, type PeerDownInfo } from '../session/peer.js';
 import {
   CeaseSubcode,
+  endOfRibFamily,
   familyKey,
   IPV4_UNICAST,
   IPV6_UNICAST,
@@ -25,6 +26,7 @@ import {
   type RouteRefreshMessage,
   type UpdateMessage,
 } from '../wire/index.js';
+import { FibSync, type SpeakerFibOptions } from './fib-sync.js';
 import { announcementKey, checkAnnouncement, toAttributes, type Announcement } from './announcements.js';
 import { ExportCache, type ExportSession } from './export.js';
 import { otcIngress, ROLE_CODES, type RoleName } from './roles.js';
@@ -100,6 +102,11 @@ export interface SpeakerOptions {
   readonly gracefulRestart?: { readonly restartTime?: number; readonly llgrStaleTime?: number } | false;
   /** Accept peers from address ranges (passive; removed again when their session ends). */
   readonly dynamicNeighbors?: readonly DynamicNeighbors[];
+  /**
+   * Keep the Loc-RIB in a forwarding table (docs/fib.md): a MemoryFib, or the kernel backend.
+   * Routes are deleted on stop unless the stop is a graceful restart or `keepOnStop` is set.
+   */
+  readonly fib?: SpeakerFibOptions;
 }
 
 /** Peers accepted from a range of addresses (Calico nodes, a fleet of hosts): passive only. */
@@ -126,6 +133,8 @@ export interface PeerState {
   readonly holdTime?: number;
   readonly prefixesReceived: number;
   readonly families: readonly FamilyName[];
+  /** Families whose End-of-RIB the peer has sent in this session. */
+  readonly endOfRibReceived: readonly FamilyName[];
 }
 
 export interface SpeakerEvents {
@@ -134,6 +143,8 @@ export interface SpeakerEvents {
   peerDown: [peer: PeerState, info: PeerDownInfo];
   /** Best-path / ECMP changes, in batches (one per UPDATE or local change). */
   routes: [deltas: readonly RibDelta[]];
+  /** The peer has sent all its routes of a family (RFC 4724 s2 End-of-RIB). */
+  endOfRib: [peer: PeerState, family: FamilyName];
 }
 
 /** diagnostics_channel names: subscribe without holding a Speaker reference. */
@@ -154,6 +165,8 @@ interface PeerEntry {
   exportSession?: ExportSession;
   /** What the last session negotiated: still known when it went down (the FSM forgot it). */
   negotiated?: Negotiated;
+  /** Families whose End-of-RIB arrived in this session. */
+  readonly endOfRib: Set<FamilyKey>;
 }
 
 export class Speaker extends EventEmitter<SpeakerEvents> {
@@ -167,11 +180,26 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   private exportCache = new ExportCache();
   private running = false;
   private readonly iterators = new Set<ChangeQueue>();
+  /** The forwarding table kept in step with the Loc-RIB, when `options.fib` is given. */
+  readonly fib: FibSync | null;
 
   constructor(readonly options: SpeakerOptions) {
     super();
     this.log = options.logger ?? pino({ level: 'silent' });
     this.clock = options.clock ?? systemClock;
+    this.fib = options.fib
+      ? new FibSync(
+          {
+            on: (ev, fn) => this.on(ev, fn),
+            off: (ev, fn) => this.off(ev, fn),
+            initialSyncDone: () => this.initialSyncDone(),
+            wantedRoutes: () => this.wantedRoutes(),
+          },
+          options.fib,
+          this.clock,
+          this.log.child({ component: 'fib' }),
+        )
+      : null;
     this.rib = new Rib({
       localAsn: options.localAsn,
       routerId: options.routerId,
@@ -201,8 +229,38 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   async start(): Promise<void> {
     if (this.running) return;
     this.running = true;
-    if (this.options.listen !== false) this.listening = await this.listener.listen(this.options.listen ?? {});
+    try {
+      await this.fib?.start();
+      if (this.options.listen !== false) this.listening = await this.listener.listen(this.options.listen ?? {});
+    } catch (err) {
+      this.running = false;
+      await this.fib?.stop(true).catch(() => undefined);
+      throw err;
+    }
     for (const p of this.peers.values()) p.session.start();
+  }
+
+  /**
+   * True when every configured peer (dynamic neighbors aside) is Established and has sent
+   * End-of-RIB for each family it negotiated: the Loc-RIB holds what the peers have.
+   */
+  initialSyncDone(): boolean {
+    let configured = 0;
+    for (const e of this.peers.values()) {
+      if (e.dynamic) continue;
+      configured++;
+      if (e.session.state !== 'Established' || !e.negotiated) return false;
+      for (const f of e.negotiated.families) if (!e.endOfRib.has(f)) return false;
+    }
+    // Peers that will connect from a range are unknown until they do: only the delay can tell.
+    return configured > 0 || this.dynamicRanges.length === 0;
+  }
+
+  /** The Loc-RIB as forwarding-table routes: every prefix with next hops (not our own). */
+  private wantedRoutes(): { prefix: string; nextHops: { address: string }[] }[] {
+    const out: { prefix: string; nextHops: { address: string }[] }[] = [];
+    for (const r of this.rib.routes({})) if (r.nextHops.length > 0) out.push({ prefix: r.prefix, nextHops: r.nextHops.map((address) => ({ address })) });
+    return out;
   }
 
   /** The address and port the listener is bound to (after start). */
@@ -217,6 +275,9 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   async stop(communication = 'Wren shutting down', options: { gracefulRestart?: boolean } = {}): Promise<void> {
     if (!this.running) return;
     this.running = false;
+    // The table first: detached before the sessions close, so that their withdrawals do not
+    // empty it when the routes are to stay (graceful restart).
+    await this.fib?.stop(options.gracefulRestart ?? false).catch((err: unknown) => this.log.error({ err }, 'FIB cleanup failed'));
     for (const t of this.staleTimers.values()) t.cancel();
     this.staleTimers.clear();
     // RFC 4724 s4.1: a restarting speaker closes without a NOTIFICATION, so that GR-capable peers
@@ -304,6 +365,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       session,
       sender: new PeerSender(session, this.rib, id, log),
       families,
+      endOfRib: new Set(),
       ...(config.import !== undefined ? { importPolicy: compile(config.import, `peers[${id}].import`) } : {}),
       ...(config.export !== undefined ? { exportPolicy: compile(config.export, `peers[${id}].export`) } : {}),
     };
@@ -318,8 +380,9 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     if (!entry) return;
     entry.session.stop('peer removed from configuration');
     entry.session.destroy();
-    this.peers.delete(address);
+    this.peers.delete(entry.id);
     this.publish(this.rib.removePeer(entry.id));
+    this.fib?.check();
   }
 
   // --- announcements ---------------------------------------------------------------------------
@@ -407,6 +470,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       ...(n ? { routerId: n.peerRouterId, holdTime: n.holdTime } : {}),
       prefixesReceived: [...e.families].reduce((sum, f) => sum + this.rib.prefixCount(e.id, f), 0),
       families: (Object.keys(FAMILY_KEYS) as FamilyName[]).filter((f) => e.families.has(FAMILY_KEYS[f])),
+      endOfRibReceived: (Object.keys(FAMILY_KEYS) as FamilyName[]).filter((f) => e.endOfRib.has(FAMILY_KEYS[f])),
     };
   }
 
@@ -431,6 +495,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   private onEstablished(e: PeerEntry, n: Negotiated): void {
     const conn = e.session;
     e.negotiated = n;
+    e.endOfRib.clear();
     const limits: PrefixLimit[] = e.config.maxPrefix ? [...n.families].map((f) => ({ afi: f >> 8, safi: f & 255, limit: e.config.maxPrefix! })) : [];
     e.info = {
       id: e.id,
@@ -478,6 +543,13 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     }
     this.publish(deltas);
     this.flushAll();
+    const eor = endOfRibFamily(update);
+    if (eor !== null && !e.endOfRib.has(eor)) {
+      e.endOfRib.add(eor);
+      const name = (Object.keys(FAMILY_KEYS) as FamilyName[]).find((f) => FAMILY_KEYS[f] === eor);
+      if (name) this.emit('endOfRib', this.peerState(e), name);
+      this.fib?.check();
+    }
   }
 
   private onRouteRefresh(e: PeerEntry, refresh: RouteRefreshMessage): void {

@@ -116,6 +116,20 @@ export class FibCoalescer {
     for (const r of installed) this.installed.set(canonicalPrefix(r.prefix), r);
   }
 
+  isPending(prefix: string): boolean {
+    return this.pending.has(canonicalPrefix(prefix)) || this.overLimit.has(canonicalPrefix(prefix));
+  }
+
+  installedRoute(prefix: string): FibRoute | null {
+    return this.installed.get(canonicalPrefix(prefix)) ?? null;
+  }
+
+  /** Forgets every wanted change not yet written. */
+  dropPending(): void {
+    this.pending.clear();
+    this.overLimit.clear();
+  }
+
   installedRoutes(): FibRoute[] {
     return [...this.installed.values()];
   }

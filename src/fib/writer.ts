@@ -81,6 +81,16 @@ export class FibWriter {
     return this.coalescer.pendingCount;
   }
 
+  /** True while a change of the prefix waits for a flush (or for room under the route limit). */
+  isPending(prefix: string): boolean {
+    return this.coalescer.isPending(prefix);
+  }
+
+  /** The installed route of a prefix, as the writer believes. */
+  installedRoute(prefix: string): FibRoute | null {
+    return this.coalescer.installedRoute(prefix);
+  }
+
   /** What the writer believes is installed. */
   installed(): FibRoute[] {
     return this.coalescer.installedRoutes();
@@ -119,6 +129,28 @@ export class FibWriter {
     });
     this.chain = next.catch(() => undefined);
     return next;
+  }
+
+  /**
+   * Start-up without deleting anything yet: lists what the backend holds and takes it as
+   * installed, so that a route the RIB wants again and that is there already is not rewritten.
+   * `reconcile` later removes what is still not wanted.
+   */
+  adoptInstalled(): Promise<FibRoute[]> {
+    const next = this.chain.then(async () => {
+      const listed = await this.backend.list();
+      this.coalescer.adopt(listed);
+      return listed;
+    });
+    this.chain = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Deletes every route this writer installed or was about to (a clean exit). */
+  removeAll(): Promise<FlushReport> {
+    this.coalescer.dropPending();
+    for (const route of this.coalescer.installedRoutes()) this.coalescer.offer({ op: 'delete', route });
+    return this.flush();
   }
 
   /** Flushes what is pending and stops the timer. The backend stays open (it is not the writer's). */

@@ -1,0 +1,115 @@
+// The Speaker keeping a forwarding table (MemoryFib) in step with its Loc-RIB: ECMP routes in,
+// withdrawals out, routes kept across a restart and reconciled, removed on a clean stop.
+import { afterEach, describe, expect, it } from 'vitest';
+import { Speaker, type PeerConfig } from '../../../src/api/speaker.js';
+import { MemoryFib, MemoryKernel, type FibRoute } from '../../../src/fib/index.js';
+import { until } from '../../helpers/until.js';
+
+const speakers: Speaker[] = [];
+afterEach(async () => {
+  await Promise.all(speakers.splice(0).map((s) => s.stop()));
+});
+
+async function speaker(address: string, asn: number, extra: Partial<ConstructorParameters<typeof Speaker>[0]> = {}): Promise<Speaker> {
+  const s = new Speaker({ localAsn: asn, routerId: address, listen: { address, port: 0 }, idleHoldTime: 1, connectRetryTime: 1, ...extra });
+  await s.start();
+  speakers.push(s);
+  return s;
+}
+
+function link(a: Speaker, b: Speaker, extraA: Partial<PeerConfig> = {}): void {
+  b.addPeer({ address: a.listenAddress!.address, remoteAsn: a.options.localAsn, passive: true });
+  a.addPeer({ address: b.listenAddress!.address, remoteAsn: b.options.localAsn, port: b.listenAddress!.port, localAddress: a.listenAddress!.address, ...extraA });
+}
+
+const sorted = (routes: FibRoute[]) =>
+  routes.map((r) => ({ prefix: r.prefix, hops: r.nextHops.map((h) => h.address).sort() })).sort((x, y) => x.prefix.localeCompare(y.prefix));
+
+describe('Speaker with a FIB', () => {
+  it('installs the ECMP set as one route, shrinks it on a withdrawal, and removes its routes on stop', async () => {
+    const kernel = new MemoryKernel();
+    const host = await speaker('127.0.0.60', 500, { maxPaths: { ebgp: 8 }, multipathRelax: true, fib: { backend: new MemoryFib({ kernel }), delayMs: 1 } });
+    const n1 = await speaker('127.0.0.61', 64512);
+    const n2 = await speaker('127.0.0.62', 64513);
+    link(n1, host);
+    link(n2, host);
+    n1.announce({ prefix: '10.244.1.0/26' });
+    n1.announce({ prefix: '10.96.0.10/32' });
+    n2.announce({ prefix: '10.244.2.0/26' });
+    n2.announce({ prefix: '10.96.0.10/32' });
+    const fib = new MemoryFib({ kernel });
+    await until('three routes in the table', async () => (await fib.list()).length === 3 && (await fib.list()).some((r) => r.nextHops.length === 2));
+    expect(sorted(await fib.list())).toEqual([
+      { prefix: '10.244.1.0/26', hops: ['127.0.0.61'] },
+      { prefix: '10.244.2.0/26', hops: ['127.0.0.62'] },
+      { prefix: '10.96.0.10/32', hops: ['127.0.0.61', '127.0.0.62'] },
+    ]);
+    expect(host.fib!.prefixStatus('10.96.0.10/32')).toMatchObject({ state: 'installed' });
+    // Our own announcements are not forwarded anywhere: never in the table.
+    host.announce({ prefix: '198.51.100.1/32' });
+    n2.withdraw('10.96.0.10/32');
+    await until('VIP down to one next hop', async () => (await fib.list()).find((r) => r.prefix === '10.96.0.10/32')?.nextHops.length === 1);
+    expect(sorted(await fib.list()).map((r) => r.prefix)).not.toContain('198.51.100.1/32');
+    await host.stop();
+    expect(await fib.list()).toEqual([]);
+  });
+
+  it('keeps its routes across a graceful restart, and a restarted speaker reconciles without rewriting them', async () => {
+    const kernel = new MemoryKernel();
+    const writes: number[] = [];
+    const node = await speaker('127.0.0.71', 64512, { gracefulRestart: { restartTime: 30 } });
+    node.announce({ prefix: '10.244.7.0/26' });
+    node.announce({ prefix: '10.244.8.0/26' });
+    const first = await speaker('127.0.0.70', 64512, { fib: { backend: new MemoryFib({ kernel }), delayMs: 1 } });
+    link(first, node);
+    const fib = new MemoryFib({ kernel });
+    await until('two routes', async () => (await fib.list()).length === 2);
+    await first.stop('restarting', { gracefulRestart: true });
+    expect((await fib.list()).length).toBe(2);
+    // Someone's leftover from an older run that the RIB will no longer want.
+    await fib.apply([{ op: 'replace', route: { prefix: '10.244.99.0/26', nextHops: [{ address: '127.0.0.71' }] } }]);
+
+    node.withdraw('10.244.8.0/26');
+    speakers.splice(speakers.indexOf(first), 1);
+    // As a daemon does: peers configured, then started. Nothing is deleted before they have spoken.
+    const second = new Speaker({
+      localAsn: 64512,
+      routerId: '127.0.0.70',
+      listen: false,
+      fib: { backend: new MemoryFib({ kernel }), delayMs: 1, onFlush: (r) => writes.push(r.outcomes.length) },
+    });
+    speakers.push(second);
+    second.addPeer({ address: '127.0.0.71', remoteAsn: 64512, port: node.listenAddress!.port, localAddress: '127.0.0.70' });
+    await second.start();
+    expect((await fib.list()).length).toBe(3);
+    await until('reconciled after End-of-RIB', () => second.fib!.initialSyncComplete);
+    expect(sorted(await fib.list())).toEqual([{ prefix: '10.244.7.0/26', hops: ['127.0.0.71'] }]);
+    // The route that was there already was not written again: only the two deletes.
+    expect(writes.reduce((a, b) => a + b, 0)).toBe(2);
+  });
+
+  it('reconciles after the sync delay when a configured peer never comes up', async () => {
+    const kernel = new MemoryKernel();
+    const fib = new MemoryFib({ kernel });
+    await fib.apply([{ op: 'replace', route: { prefix: '10.244.5.0/26', nextHops: [{ address: '127.0.0.81' }] } }]);
+    const s = new Speaker({ localAsn: 64512, routerId: '127.0.0.80', listen: false, fib: { backend: new MemoryFib({ kernel }), syncDelayMs: 50 } });
+    s.addPeer({ address: '127.0.0.81', remoteAsn: 64512, port: 1 });
+    speakers.push(s);
+    await s.start();
+    expect(s.initialSyncDone()).toBe(false);
+    expect((await fib.list()).length).toBe(1);
+    await until('synced on the timer', () => s.fib!.initialSyncComplete);
+    expect(await fib.list()).toEqual([]);
+  });
+
+  it('reports a route the guard refused, with the reason', async () => {
+    const host = await speaker('127.0.0.90', 500, { fib: { backend: new MemoryFib(), delayMs: 1, allowedPrefixes: ['10.244.0.0/16'] } });
+    const n = await speaker('127.0.0.91', 64512);
+    link(n, host);
+    n.announce({ prefix: '10.244.3.0/26' });
+    n.announce({ prefix: '203.0.113.0/24' });
+    await until('both flushed', () => host.fib!.prefixStatus('10.244.3.0/26')?.state === 'installed' && host.fib!.prefixStatus('203.0.113.0/24')?.state === 'refused');
+    expect(host.fib!.prefixStatus('203.0.113.0/24')).toMatchObject({ state: 'refused', reason: 'not-allowed' });
+    expect(host.fib!.counters.refused).toBeGreaterThan(0);
+  });
+});
