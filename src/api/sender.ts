@@ -30,6 +30,8 @@ export class PeerSender {
   private scheduled = false;
   /** UPDATEs sent since the session came up. */
   updatesSent = 0;
+  /** UPDATEs sent over every session of this peer. */
+  totalUpdatesSent = 0;
 
   constructor(
     private readonly session: PeerSession,
@@ -124,6 +126,7 @@ export class PeerSender {
   private write(u: UpdateMessage, ctx: CodecContext): void {
     this.session.sendBytes(encodeMessage(u, ctx));
     this.updatesSent++;
+    this.totalUpdatesSent++;
   }
 }
 

@@ -14,6 +14,7 @@ import { BgpListener, type ListenOptions } from '../session/listener.js';
 import { PeerSession, type PeerDownInfo } from '../session/peer.js';
 import {
   CeaseSubcode,
+  ceaseNotification,
   endOfRibFamily,
   familyKey,
   IPV4_UNICAST,
@@ -135,6 +136,20 @@ export interface PeerState {
   readonly families: readonly FamilyName[];
   /** Families whose End-of-RIB the peer has sent in this session. */
   readonly endOfRibReceived: readonly FamilyName[];
+  /** Messages since the peer was added (over all its sessions). */
+  readonly stats: PeerStats;
+}
+
+export interface PeerStats {
+  readonly updatesReceived: number;
+  readonly updatesSent: number;
+  readonly routeRefreshReceived: number;
+  readonly routeRefreshSent: number;
+  /** Times the session reached Established. */
+  readonly established: number;
+  /** NOTIFICATIONs by "code/subcode" (e.g. "6/2": Cease / Administrative Shutdown). */
+  readonly notificationsSent: Readonly<Record<string, number>>;
+  readonly notificationsReceived: Readonly<Record<string, number>>;
 }
 
 export interface SpeakerEvents {
@@ -167,6 +182,7 @@ interface PeerEntry {
   negotiated?: Negotiated;
   /** Families whose End-of-RIB arrived in this session. */
   readonly endOfRib: Set<FamilyKey>;
+  readonly counts: { updatesReceived: number; routeRefreshReceived: number; routeRefreshSent: number; established: number; notificationsSent: Record<string, number>; notificationsReceived: Record<string, number> };
 }
 
 export class Speaker extends EventEmitter<SpeakerEvents> {
@@ -366,6 +382,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       sender: new PeerSender(session, this.rib, id, log),
       families,
       endOfRib: new Set(),
+      counts: { updatesReceived: 0, routeRefreshReceived: 0, routeRefreshSent: 0, established: 0, notificationsSent: {}, notificationsReceived: {} },
       ...(config.import !== undefined ? { importPolicy: compile(config.import, `peers[${id}].import`) } : {}),
       ...(config.export !== undefined ? { exportPolicy: compile(config.export, `peers[${id}].export`) } : {}),
     };
@@ -383,6 +400,38 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     this.peers.delete(entry.id);
     this.publish(this.rib.removePeer(entry.id));
     this.fib?.check();
+  }
+
+  /**
+   * Resets a peer. Hard: Cease / Administrative Reset (RFC 4486, with the RFC 9003 communication),
+   * its routes are withdrawn, and the session starts again. Soft: asks the peer to send its routes
+   * again with ROUTE-REFRESH (RFC 2918) and sends ours again, without touching the session; only
+   * when the session negotiated route refresh. Returns what was done.
+   */
+  resetPeer(address: string, options: { soft?: boolean; communication?: string } = {}): 'hard' | 'soft' {
+    const entry = this.peers.get(canonicalAddress(address));
+    if (!entry) throw new Error(`no peer ${address}`);
+    if (options.soft) {
+      const n = entry.session.negotiated;
+      if (entry.session.state !== 'Established' || !n) throw new Error(`peer ${entry.id} is not established`);
+      if (!n.routeRefresh) throw new Error(`peer ${entry.id} did not negotiate route refresh: only a hard reset is possible`);
+      for (const f of n.families) {
+        entry.session.send({ type: 'route-refresh', afi: f >> 8, safi: f & 255, subtype: 0, data: new Uint8Array(0) });
+        entry.counts.routeRefreshSent++;
+      }
+      this.rib.refreshAdjRibOut(entry.id);
+      entry.sender.flush();
+      return 'soft';
+    }
+    const note = ceaseNotification(CeaseSubcode.ADMINISTRATIVE_RESET, options.communication ?? 'reset by the operator');
+    entry.session.cease(CeaseSubcode.ADMINISTRATIVE_RESET, note.data);
+    if (this.running && this.peers.get(entry.id) === entry) entry.session.start();
+    return 'hard';
+  }
+
+  /** The configuration a peer was added with (null for an unknown address). */
+  peerConfig(address: string): PeerConfig | null {
+    return this.peers.get(canonicalAddress(address))?.config ?? null;
   }
 
   // --- announcements ---------------------------------------------------------------------------
@@ -471,6 +520,15 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       prefixesReceived: [...e.families].reduce((sum, f) => sum + this.rib.prefixCount(e.id, f), 0),
       families: (Object.keys(FAMILY_KEYS) as FamilyName[]).filter((f) => e.families.has(FAMILY_KEYS[f])),
       endOfRibReceived: (Object.keys(FAMILY_KEYS) as FamilyName[]).filter((f) => e.endOfRib.has(FAMILY_KEYS[f])),
+      stats: {
+        updatesReceived: e.counts.updatesReceived,
+        updatesSent: e.sender.totalUpdatesSent,
+        routeRefreshReceived: e.counts.routeRefreshReceived,
+        routeRefreshSent: e.counts.routeRefreshSent,
+        established: e.counts.established,
+        notificationsSent: { ...e.counts.notificationsSent },
+        notificationsReceived: { ...e.counts.notificationsReceived },
+      },
     };
   }
 
@@ -496,6 +554,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     const conn = e.session;
     e.negotiated = n;
     e.endOfRib.clear();
+    e.counts.established++;
     const limits: PrefixLimit[] = e.config.maxPrefix ? [...n.families].map((f) => ({ afi: f >> 8, safi: f & 255, limit: e.config.maxPrefix! })) : [];
     e.info = {
       id: e.id,
@@ -532,6 +591,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   }
 
   private onUpdate(e: PeerEntry, update: UpdateMessage): void {
+    e.counts.updatesReceived++;
     const deltas = this.rib.applyUpdate(e.id, update, { asn4: e.info?.asn4 ?? true });
     const limit = this.rib.checkPrefixLimits(e.id);
     if (limit?.kind === 'exceeded') {
@@ -553,6 +613,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   }
 
   private onRouteRefresh(e: PeerEntry, refresh: RouteRefreshMessage): void {
+    e.counts.routeRefreshReceived++;
     if (refresh.subtype !== 0) return;
     // RFC 2918 s4: re-advertise the Adj-RIB-Out of the family.
     this.rib.refreshAdjRibOut(e.id);
@@ -561,6 +622,12 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
 
   private onDown(e: PeerEntry, info: PeerDownInfo): void {
     e.sender.stop();
+    if (info.notification) {
+      const m = info.notification.message;
+      const key = `${m.code}/${m.subcode}`;
+      const counts = info.notification.direction === 'sent' ? e.counts.notificationsSent : e.counts.notificationsReceived;
+      counts[key] = (counts[key] ?? 0) + 1;
+    }
     if (info.wasEstablished) {
       const n = e.negotiated;
       const gr = n?.gracefulRestart;

@@ -76,6 +76,8 @@ describe('Speaker with a FIB', () => {
       localAsn: 64512,
       routerId: '127.0.0.70',
       listen: false,
+      idleHoldTime: 1,
+      connectRetryTime: 1,
       fib: { backend: new MemoryFib({ kernel }), delayMs: 1, onFlush: (r) => writes.push(r.outcomes.length) },
     });
     speakers.push(second);
