@@ -18,6 +18,9 @@ import {
   type UpdateMessage,
 } from '../wire/index.js';
 
+/** What sendBatch needs of a route. */
+type SendRoute = Pick<OutRoute, 'prefix' | 'afi' | 'attributes'>;
+
 /** Routes handled per turn before checking the socket again and yielding to the event loop. */
 const BATCH = 4096;
 
@@ -58,6 +61,14 @@ export class PeerSender {
     this.endOfRibPending = false;
   }
 
+  /** Withdraws prefixes from the peer (an export policy now refuses them). */
+  withdraw(prefixes: readonly string[]): void {
+    const ctx = this.ctx;
+    if (!ctx || prefixes.length === 0) return;
+    const routes: SendRoute[] = prefixes.map((prefix) => ({ prefix, afi: prefix.includes(':') ? 2 : 1, attributes: null }));
+    for (let i = 0; i < routes.length; i += BATCH) this.sendBatch(routes, i, Math.min(routes.length, i + BATCH), ctx);
+  }
+
   /** Flush on the next turn of the event loop: many RIB changes in one turn make one batch. */
   schedule(): void {
     if (this.scheduled || !this.ctx) return;
@@ -92,7 +103,7 @@ export class PeerSender {
     }
   }
 
-  private sendBatch(routes: readonly OutRoute[], from: number, to: number, ctx: CodecContext): void {
+  private sendBatch(routes: readonly SendRoute[], from: number, to: number, ctx: CodecContext): void {
     const withdrawals: [string[], string[]] = [[], []];
     const groups = new Map<readonly PathAttribute[], string[]>();
     for (let i = from; i < to; i++) {

@@ -170,12 +170,12 @@ const routesChannel = channel(CHANNELS.routes);
 interface PeerEntry {
   readonly id: string;
   readonly dynamic: boolean;
-  readonly config: PeerConfig;
+  config: PeerConfig;
   readonly session: PeerSession;
   readonly sender: PeerSender;
   readonly families: ReadonlySet<FamilyKey>;
-  readonly importPolicy?: CompiledPolicy;
-  readonly exportPolicy?: CompiledPolicy;
+  importPolicy?: CompiledPolicy;
+  exportPolicy?: CompiledPolicy;
   info?: PeerInfo;
   exportSession?: ExportSession;
   /** What the last session negotiated: still known when it went down (the FSM forgot it). */
@@ -427,6 +427,59 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     entry.session.cease(CeaseSubcode.ADMINISTRATIVE_RESET, note.data);
     if (this.running && this.peers.get(entry.id) === entry) entry.session.start();
     return 'hard';
+  }
+
+  /**
+   * Changes a peer's import and/or export policy without resetting its session (undefined: keep
+   * that one; null: accept all). Export: routes the new policy refuses are withdrawn from the
+   * peer and the rest sent again. Import: the peer is asked for its routes again (ROUTE-REFRESH,
+   * RFC 2918), and they go through the new policy; a peer without route refresh is reset.
+   */
+  setPeerPolicy(address: string, change: { import?: PolicyDecl | CompiledPolicy | null; export?: PolicyDecl | CompiledPolicy | null }): { import: 'unchanged' | 'refresh' | 'reset' | 'applied'; export: 'unchanged' | 'resent' | 'applied' } {
+    const e = this.peers.get(canonicalAddress(address));
+    if (!e) throw new Error(`no peer ${address}`);
+    const imp = change.import === undefined ? undefined : change.import === null ? null : compile(change.import, `peers[${e.id}].import`);
+    const exp = change.export === undefined ? undefined : change.export === null ? null : compile(change.export, `peers[${e.id}].export`);
+    const up = e.session.state === 'Established' && e.negotiated !== undefined && e.exportSession !== undefined;
+    let exportResult: 'unchanged' | 'resent' | 'applied' = 'unchanged';
+    if (exp !== undefined) {
+      const before = up ? new Set([...this.rib.adjRibOut(e.id)].map((r) => r.prefix)) : null;
+      if (exp) e.exportPolicy = exp;
+      else delete e.exportPolicy;
+      e.config = { ...e.config, ...(exp ? { export: exp } : {}) };
+      if (!exp) delete (e.config as { export?: unknown }).export;
+      this.exportCache = new ExportCache();
+      if (up && before) {
+        const { policy: _old, ...session } = e.exportSession!;
+        e.exportSession = { ...session, ...(exp ? { policy: exp } : {}) };
+        const after = new Set<string>();
+        for (const r of this.rib.adjRibOut(e.id)) after.add(r.prefix);
+        const gone = [...before].filter((p) => !after.has(p));
+        e.sender.withdraw(gone);
+        this.rib.refreshAdjRibOut(e.id);
+        e.sender.flush();
+        exportResult = 'resent';
+      } else exportResult = 'applied';
+    }
+    let importResult: 'unchanged' | 'refresh' | 'reset' | 'applied' = 'unchanged';
+    if (imp !== undefined) {
+      if (imp) e.importPolicy = imp;
+      else delete e.importPolicy;
+      e.config = { ...e.config, ...(imp ? { import: imp } : {}) };
+      if (!imp) delete (e.config as { import?: unknown }).import;
+      if (!up) importResult = 'applied';
+      else if (e.negotiated!.routeRefresh) {
+        for (const f of e.negotiated!.families) {
+          e.session.send({ type: 'route-refresh', afi: f >> 8, safi: f & 255, subtype: 0, data: new Uint8Array(0) });
+          e.counts.routeRefreshSent++;
+        }
+        importResult = 'refresh';
+      } else {
+        this.resetPeer(e.id, { communication: 'import policy changed' });
+        importResult = 'reset';
+      }
+    }
+    return { import: importResult, export: exportResult };
   }
 
   /** The configuration a peer was added with (null for an unknown address). */

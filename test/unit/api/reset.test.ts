@@ -61,3 +61,34 @@ describe('Speaker.resetPeer', () => {
     expect(() => s.resetPeer('192.0.2.1')).toThrow(/no peer/);
   });
 });
+
+describe('Speaker.setPeerPolicy', () => {
+  it('export: withdraws what the new policy refuses and keeps the session', async () => {
+    const [a, b] = await pair();
+    a.announce({ prefix: '10.244.1.0/26' });
+    a.announce({ prefix: '10.96.0.10/32' });
+    await until('both at b', () => b.route('10.244.1.0/26') !== null && b.route('10.96.0.10/32') !== null);
+    let downs = 0;
+    a.on('peerDown', () => downs++);
+    const r = a.setPeerPolicy('127.0.0.102', { export: [{ match: { prefixList: ['10.244.0.0/16 le 32'] }, then: 'accept' }] });
+    expect(r.export).toBe('resent');
+    await until('VIP withdrawn at b', () => b.route('10.96.0.10/32') === null);
+    expect(b.route('10.244.1.0/26')).not.toBeNull();
+    // Back to accept-all: the VIP comes back.
+    a.setPeerPolicy('127.0.0.102', { export: null });
+    await until('VIP back at b', () => b.route('10.96.0.10/32') !== null);
+    expect(downs).toBe(0);
+  });
+
+  it('import: asks the peer for its routes again and filters them with the new policy', async () => {
+    const [a, b] = await pair();
+    b.announce({ prefix: '192.0.2.0/24' });
+    b.announce({ prefix: '198.51.100.0/24' });
+    await until('both at a', () => a.routes().length === 2);
+    const r = a.setPeerPolicy('127.0.0.102', { import: [{ match: { prefixList: ['192.0.2.0/24'] }, then: 'accept' }] });
+    expect(r.import).toBe('refresh');
+    await until('only the accepted one left', () => a.routes().length === 1);
+    expect(a.route('192.0.2.0/24')).not.toBeNull();
+    expect(a.peerStates()[0]!.state).toBe('Established');
+  });
+});
