@@ -1,7 +1,7 @@
 // Routes this speaker originates: the host's /32, an anycast VIP, any prefix. An Announcement is
 // plain data; toAttributes() turns it into the path attributes the RIB stores for it.
 
-import { parsePrefix, type LargeCommunity, type PathAttribute } from '../wire/index.js';
+import { parsePrefix, prefixList, prefixToString, type LargeCommunity, type PathAttribute } from '../wire/index.js';
 
 export interface Announcement {
   /** "10.96.0.10/32", "2001:db8::/64". */
@@ -62,7 +62,16 @@ export function checkAnnouncement(a: Announcement): { prefix: string; afi: 1 | 2
   if (a.asPathPrepend !== undefined && (!Number.isInteger(a.asPathPrepend) || a.asPathPrepend < 0 || a.asPathPrepend > 32)) {
     throw new AnnouncementError(`asPathPrepend ${a.asPathPrepend} is not 0..32`);
   }
-  return { prefix: a.prefix, afi: p.afi };
+  const prefix = prefixToString(prefixList(p.afi, [a.prefix]), 0);
+  if (parsePrefix(prefix)!.words.some((w, i) => w !== p.words[i])) throw new AnnouncementError(`"${a.prefix}" has host bits set (the prefix is ${prefix})`);
+  // One spelling per prefix (RFC 5952 for IPv6), so that announce and withdraw always meet.
+  return { prefix, afi: p.afi };
+}
+
+/** The canonical text of a prefix ("2001:DB8::/32" -> "2001:db8::/32"); null when it is none. */
+export function canonicalAnnouncementPrefix(text: string): string | null {
+  const p = parsePrefix(text);
+  return p && text.includes('/') ? prefixToString(prefixList(p.afi, [text]), 0) : null;
 }
 
 /**

@@ -28,7 +28,7 @@ import {
   type UpdateMessage,
 } from '../wire/index.js';
 import { FibSync, type SpeakerFibOptions } from './fib-sync.js';
-import { announcementKey, checkAnnouncement, toAttributes, type Announcement } from './announcements.js';
+import { announcementKey, canonicalAnnouncementPrefix, checkAnnouncement, toAttributes, type Announcement } from './announcements.js';
 import { ExportCache, type ExportSession } from './export.js';
 import { otcIngress, ROLE_CODES, type RoleName } from './roles.js';
 import { PeerSender } from './sender.js';
@@ -492,12 +492,14 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   /** Announces a locally originated route (replacing an earlier announcement of the prefix). */
   announce(a: Announcement): void {
     const { prefix } = checkAnnouncement(a);
+    a = { ...a, prefix };
     this.announced.set(prefix, a);
     this.publish(this.rib.announceLocal(prefix, toAttributes(a, this.options.localAsn)));
     this.flushAll();
   }
 
   withdraw(prefix: string): void {
+    prefix = canonicalAnnouncementPrefix(prefix) ?? prefix;
     if (!this.announced.delete(prefix)) return;
     this.publish(this.rib.withdrawLocal(prefix));
     this.flushAll();
@@ -505,7 +507,12 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
 
   /** Declarative form: announce exactly `desired`; only the difference goes out (MetalLB-style). */
   setAnnouncements(desired: readonly Announcement[]): void {
-    const want = new Map(desired.map((a) => [checkAnnouncement(a).prefix, a]));
+    const want = new Map(
+      desired.map((a) => {
+        const { prefix } = checkAnnouncement(a);
+        return [prefix, { ...a, prefix }];
+      }),
+    );
     for (const prefix of [...this.announced.keys()]) if (!want.has(prefix)) this.withdraw(prefix);
     for (const [prefix, a] of want) {
       const cur = this.announced.get(prefix);

@@ -92,3 +92,14 @@ describe('Speaker.setPeerPolicy', () => {
     expect(a.peerStates()[0]!.state).toBe('Established');
   });
 });
+
+describe('announcement prefixes', () => {
+  it('are kept in one spelling, so announce and withdraw meet; host bits are refused', () => {
+    const s = new Speaker({ localAsn: 65001, routerId: '127.0.0.104', listen: false });
+    s.announce({ prefix: '2001:DB8:0::/48' });
+    expect(s.announcements.map((a) => a.prefix)).toEqual(['2001:db8::/48']);
+    s.withdraw('2001:db8:0:0::/48');
+    expect(s.announcements).toEqual([]);
+    expect(() => s.announce({ prefix: '10.0.0.1/24' })).toThrow(/host bits set \(the prefix is 10.0.0.0\/24\)/);
+  });
+});
