@@ -23,6 +23,7 @@ import {
 import { decompress, type CompressionFormat } from './decompress.js';
 import { readMrt } from './mrt.js';
 import type { MrtPeer } from './mrt-types.js';
+import { readFrames } from './pcap.js';
 import { tcpStreams, type FlowKey } from './tcp.js';
 
 export type FileFormat = 'pcap' | 'pcapng' | 'mrt' | 'hex';
@@ -111,6 +112,12 @@ export type BgpRecord = MessageRecord | RibEntryRecord | StateRecord | ErrorReco
 export interface ReadOptions {
   /** TCP ports that carry BGP in captures; 179 always included. */
   readonly ports?: readonly number[];
+  /**
+   * Told how far reading has got, as a byte offset in `data` (the decompressed bytes): for a
+   * progress bar. Called often (per record, line or capture event), never backwards, and with
+   * data.length once the records are exhausted.
+   */
+  readonly onPosition?: (offset: number) => void;
 }
 
 export interface OpenedFile {
@@ -153,10 +160,10 @@ export function openBgpFile(bytes: Uint8Array, options: ReadOptions = {}): Opene
       records = readCaptureRecords(d.data, options);
       break;
     case 'hex':
-      records = readHexRecords(d.data);
+      records = readHexRecords(d.data, options.onPosition);
       break;
     default:
-      records = readMrtRecords(d.data);
+      records = readMrtRecords(d.data, options.onPosition);
   }
   return { format, compression: d.format, ...(truncated ? { truncated } : {}), data: d.data, records };
 }
@@ -191,8 +198,11 @@ function* readCaptureRecords(data: Uint8Array, options: ReadOptions): Generator<
   const directions = new Map<string, Direction>();
   const reverseId = (f: FlowKey) => `${f.dst.includes(':') ? `[${f.dst}]` : f.dst}:${f.dstPort}>${f.src.includes(':') ? `[${f.src}]` : f.src}:${f.srcPort}`;
   let tick = 0;
+  const { onPosition } = options;
+  const reportFrame = onPosition ? frameReporter(data, onPosition) : undefined;
   for (const ev of tcpStreams(data)) {
     tick++;
+    reportFrame?.(ev.frame);
     if (ev.kind === 'issue') {
       yield { kind: 'error', frame: ev.frame, offset: ev.offset, error: { message: ev.message } };
       continue;
@@ -275,6 +285,26 @@ function* readCaptureRecords(data: Uint8Array, options: ReadOptions): Generator<
       error: { message: `the capture ends inside a message: ${dir.framer.buffered} bytes of it captured` },
     };
   }
+  onPosition?.(data.length);
+}
+
+/**
+ * Reports where frame N ends in the file. Stream events carry frame numbers, not offsets, so a
+ * second walk over the container (headers only, cheap next to decoding) keeps step with the
+ * decoder. Only made when a caller asked for positions.
+ */
+function frameReporter(data: Uint8Array, onPosition: (offset: number) => void): (frame: number) => void {
+  const frames = readFrames(data);
+  let next = frames.next();
+  let pos = 0;
+  return (frame) => {
+    while (!next.done && next.value.frame <= frame) {
+      const f = next.value;
+      pos = Math.max(pos, f.kind === 'frame' ? f.offset + f.data.length : f.offset);
+      next = frames.next();
+    }
+    onPosition(pos);
+  };
 }
 
 const INFER_BASE: CodecContext = { asn4: true, addPath: NO_FAMILIES, extendedMessage: true };
@@ -293,9 +323,10 @@ function captureContext(msg: Uint8Array, sender: OpenMessage | undefined, receiv
 // ---------------------------------------------------------------------------------------------
 // MRT
 
-function* readMrtRecords(data: Uint8Array): Generator<BgpRecord> {
+function* readMrtRecords(data: Uint8Array, onPosition?: (offset: number) => void): Generator<BgpRecord> {
   let peers: MrtPeer[] = [];
   for (const r of readMrt(data)) {
+    onPosition?.(r.offset);
     switch (r.kind) {
       case 'issue':
         yield { kind: 'error', record: r.index, offset: r.offset, error: { message: r.message } };
@@ -398,6 +429,7 @@ function* readMrtRecords(data: Uint8Array): Generator<BgpRecord> {
         break;
     }
   }
+  onPosition?.(data.length);
 }
 
 function ribEntry(
@@ -459,12 +491,16 @@ function* decodeOne(
 // ---------------------------------------------------------------------------------------------
 // Hex: one or more messages as hex digits; whitespace, ':' separators and '#' comments allowed.
 
-function* readHexRecords(data: Uint8Array): Generator<BgpRecord> {
+function* readHexRecords(data: Uint8Array, onPosition?: (offset: number) => void): Generator<BgpRecord> {
   const text = new TextDecoder().decode(data);
   const framer = new MessageFramer({ maxLength: MAX_EXTENDED_MESSAGE_LENGTH });
   const ctx = makeContext({ extendedMessage: true });
   const lines = text.split('\n');
+  // Characters, not bytes: the same for the ASCII a hex file is; close enough for progress otherwise.
+  let pos = 0;
   for (let i = 0; i < lines.length; i++) {
+    onPosition?.(Math.min(pos, data.length));
+    pos += lines[i]!.length + 1;
     const line = lines[i]!.replace(/#.*/, '').replace(/0x/gi, '').replace(/[\s:]/g, '');
     if (!line) continue;
     let bytes: Uint8Array;
@@ -489,4 +525,5 @@ function* readHexRecords(data: Uint8Array): Generator<BgpRecord> {
     }
   }
   if (framer.buffered > 0) yield { kind: 'error', line: lines.length, error: { message: `${framer.buffered} bytes left over: an incomplete message` } };
+  onPosition?.(data.length);
 }

@@ -23,3 +23,21 @@ export interface HealthCheckSpec {
 }
 
 export type HealthState = 'up' | 'down';
+
+/** What one run of a probe found. */
+export interface ProbeResult {
+  readonly ok: boolean;
+  /** Why, in a few words, for logs and status: "exit 0", "HTTP 503 (expected 200-399)" (docs/health.md). */
+  readonly reason: string;
+  readonly durationMs: number;
+}
+
+export interface ProbeOptions {
+  /** The probe fails after this long, ms; a command's process group is killed first. */
+  readonly timeoutMs: number;
+  /** Ends the probe at once (it fails with a reason that starts "aborted"): how a stopped checker cancels. */
+  readonly signal?: AbortSignal;
+}
+
+/** Runs one probe; never rejects. Injected into checkers so tests can run on fake time. */
+export type ProbeRunner = (probe: HealthProbe, options: ProbeOptions) => Promise<ProbeResult>;
