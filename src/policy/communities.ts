@@ -1,17 +1,17 @@
 // Standard communities (RFC 1997) as the policy writes them: "65000:100", the well-known names
 // src/wire/json.ts prints, and "*" for either half in patterns ("65000:*", "*:100").
 
-/** Names json.ts prints, plus no-peer (RFC 3765), which it shows as 65535:65284. */
+/** The names json.ts prints (IANA's well-known communities registry). */
 const WELL_KNOWN: Readonly<Record<string, number>> = {
   'no-export': 0xffffff01,
   'no-advertise': 0xffffff02,
   'no-export-subconfed': 0xffffff03,
   'no-peer': 0xffffff04,
-  'graceful-shutdown': 0xffff029a,
-  'accept-own': 0xffff0000,
+  'graceful-shutdown': 0xffff0000,
+  'accept-own': 0xffff0001,
   'llgr-stale': 0xffff0006,
   'no-llgr': 0xffff0007,
-  blackhole: 0xffff0002,
+  blackhole: 0xffff029a,
 };
 
 /** A community pattern: a community c matches when (c & mask) === value. */

@@ -53,16 +53,18 @@ export function formatCommunity(c: number): string {
       return 'no-advertise';
     case 0xffffff03:
       return 'no-export-subconfed';
-    case 0xffff029a:
-      return 'graceful-shutdown';
+    case 0xffffff04:
+      return 'no-peer'; // RFC 3765
     case 0xffff0000:
-      return 'accept-own';
+      return 'graceful-shutdown'; // RFC 8326
+    case 0xffff0001:
+      return 'accept-own'; // RFC 7611
     case 0xffff0006:
-      return 'llgr-stale';
+      return 'llgr-stale'; // RFC 9494
     case 0xffff0007:
-      return 'no-llgr';
-    case 0xffff0002:
-      return 'blackhole';
+      return 'no-llgr'; // RFC 9494
+    case 0xffff029a:
+      return 'blackhole'; // RFC 7999
     default:
       return `${c >>> 16}:${c & 0xffff}`;
   }

@@ -34,7 +34,9 @@ describe('community match', () => {
     [['65535:65281'], [NO_EXPORT], true],
     [['no-advertise'], [NO_EXPORT], false],
     [['blackhole', '65000:1'], [c(65000, 1)], true],
-    [['graceful-shutdown'], [0xffff029a], true],
+    [['graceful-shutdown'], [0xffff0000], true],
+    [['accept-own'], [0xffff0001], true],
+    [['blackhole'], [0xffff029a], true],
   ])('%j in %j: %s', (patterns, communities, expected) => {
     expect(matches({ communities: patterns }, attr.communities(...communities))).toBe(expected);
   });
