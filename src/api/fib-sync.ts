@@ -12,7 +12,7 @@
 // is set; then they stay and the next start reconciles them.
 
 import type { Logger } from 'pino';
-import { FibWriter, type FibBackend, type FibRoute, type FibWriterOptions, type FlushReport } from '../fib/index.js';
+import { changeFromDelta, FibWriter, type FibBackend, type FibChange, type FibRoute, type FibWriterOptions, type FlushReport } from '../fib/index.js';
 import type { RibDelta } from '../rib/index.js';
 import type { Clock, TimerHandle } from '../session/clock.js';
 
@@ -57,9 +57,39 @@ export class FibSync {
   readonly counters: FibCounters = { replaced: 0, deleted: 0, failed: 0, refused: 0, flushes: 0 };
   /** The last refusal or failure per prefix, until a write of it succeeds. */
   private readonly problems = new Map<string, FibPrefixStatus>();
+  /** Routes of ours found in the table at start, until the first reconcile. */
+  private adopted: Map<string, FibRoute> | null = null;
   private readonly onRoutes = (deltas: readonly RibDelta[]) => {
     if (this.problems.size > 0) for (const d of deltas) this.problems.delete(d.prefix);
-    this.writer.update(deltas);
+    if (!this.adopted) {
+      this.writer.update(deltas);
+      return;
+    }
+    // Before the first reconcile a route found at start is only ever widened: the peers have not
+    // all spoken, so a next hop missing from the RIB may just not have arrived yet (a graceful
+    // restart must not narrow an ECMP route, even for a moment). The reconcile settles it.
+    const changes: FibChange[] = [];
+    for (const d of deltas) {
+      const was = this.adopted.get(d.prefix);
+      if (!was) {
+        changes.push(changeFromDelta(d));
+        continue;
+      }
+      const hops = new Map(was.nextHops.map((h) => [h.address, h]));
+      let wider = false;
+      if (d.best) {
+        for (const address of d.nextHops) {
+          if (hops.has(address)) continue;
+          hops.set(address, { address });
+          wider = true;
+        }
+      }
+      if (!wider) continue;
+      const route: FibRoute = { prefix: d.prefix, nextHops: [...hops.values()] };
+      this.adopted.set(d.prefix, route);
+      changes.push({ op: 'replace', route });
+    }
+    if (changes.length > 0) this.writer.change(changes);
   };
   private syncTimer: TimerHandle | null = null;
   private synced = false;
@@ -99,6 +129,7 @@ export class FibSync {
     this.synced = false;
     this.source.on('routes', this.onRoutes);
     const adopted = await this.writer.adoptInstalled();
+    this.adopted = new Map(adopted.map((r) => [r.prefix, r]));
     if (adopted.length > 0) this.log.info({ routes: adopted.length }, 'FIB: routes of ours found in the table; kept until the peers have sent their routes');
     this.syncTimer = this.clock.setTimer(this.options.syncDelayMs ?? 30_000, () => {
       this.syncTimer = null;
@@ -118,6 +149,7 @@ export class FibSync {
     this.syncTimer = null;
     const run = (async () => {
       await this.writer.flush();
+      this.adopted = null;
       const report = await this.writer.reconcile(this.source.wantedRoutes());
       this.synced = true;
       const deleted = report.outcomes.filter((o) => o.ok && o.change.op === 'delete').length;

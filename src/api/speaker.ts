@@ -268,8 +268,9 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       if (e.session.state !== 'Established' || !e.negotiated) return false;
       for (const f of e.negotiated.families) if (!e.endOfRib.has(f)) return false;
     }
-    // Peers that will connect from a range are unknown until they do: only the delay can tell.
-    return configured > 0 || this.dynamicRanges.length === 0;
+    // With no peer configured (yet: peers may be added after start), or only ranges whose peers
+    // are unknown until they connect, only the delay can tell.
+    return configured > 0;
   }
 
   /** The Loc-RIB as forwarding-table routes: every prefix with next hops (not our own). */

@@ -1,6 +1,11 @@
 // The `wren` command line. Each command lives in its own module; this file only wires them.
 import { Command, CommanderError } from 'commander';
+import { registerCheckConfig } from './check-config.js';
+import { registerClient } from './client.js';
+import { registerConfig } from './config-cmd.js';
 import { registerDecode } from './decode.js';
+import { registerLab } from './lab.js';
+import { registerRun } from './run.js';
 import { VERSION } from '../version.js';
 
 export async function main(argv: readonly string[]): Promise<number> {
@@ -13,7 +18,12 @@ export async function main(argv: readonly string[]): Promise<number> {
   const setExit = (code: number) => {
     exitCode = Math.max(exitCode, code);
   };
+  registerRun(program, setExit);
+  registerCheckConfig(program, setExit);
+  registerConfig(program, setExit);
+  registerClient(program, setExit);
   registerDecode(program, setExit);
+  registerLab(program, setExit);
   try {
     await program.parseAsync(argv as string[]);
   } catch (e) {

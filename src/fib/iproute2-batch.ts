@@ -74,7 +74,10 @@ export class IpBatchProcess {
   }
 
   private start(): IpChild {
-    const child = spawn(this.command, [...this.args], { stdio: ['pipe', 'ignore', 'pipe'] });
+    // Its own process group: a SIGTERM or Ctrl-C sent to Wren's group (systemd's default
+    // KillMode, a terminal) must not kill the writer Wren needs to remove its routes on the way
+    // out. It still ends with Wren: when our end of its stdin closes, `ip -batch` reads EOF.
+    const child = spawn(this.command, [...this.args], { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
     this.child = child;
     this.linesWritten = 0;
     this.stderrTail = '';

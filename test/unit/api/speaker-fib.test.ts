@@ -115,3 +115,50 @@ describe('Speaker with a FIB', () => {
     expect(host.fib!.counters.refused).toBeGreaterThan(0);
   });
 });
+
+describe('Speaker with a FIB, before the first reconcile', () => {
+  it('never narrows an ECMP route found at start while the peers are still coming up', async () => {
+    const kernel = new MemoryKernel();
+    const fib = new MemoryFib({ kernel });
+    await fib.apply([{ op: 'replace', route: { prefix: '10.96.0.10/32', nextHops: [{ address: '127.0.0.121' }, { address: '127.0.0.122' }] } }]);
+    const node1 = await speaker('127.0.0.121', 64512);
+    node1.announce({ prefix: '10.96.0.10/32' });
+    node1.announce({ prefix: '10.244.1.0/26' });
+    const writes: string[] = [];
+    const host = new Speaker({
+      localAsn: 500,
+      routerId: '127.0.0.120',
+      listen: false,
+      idleHoldTime: 1,
+      connectRetryTime: 1,
+      maxPaths: { ebgp: 8 },
+      fib: { backend: new MemoryFib({ kernel }), delayMs: 1, syncDelayMs: 60_000, onFlush: (r) => writes.push(...r.outcomes.map((o) => `${o.change.op} ${o.change.route.prefix}`)) },
+    });
+    speakers.push(host);
+    node1.addPeer({ address: '127.0.0.120', remoteAsn: 500, passive: true });
+    host.addPeer({ address: '127.0.0.121', remoteAsn: 64512, port: node1.listenAddress!.port, localAddress: '127.0.0.120' });
+    host.addPeer({ address: '127.0.0.122', remoteAsn: 64512, port: 1, localAddress: '127.0.0.120' }); // node 2: not back yet
+    await host.start();
+    await until('node 1 routes installed', async () => (await fib.list()).some((r) => r.prefix === '10.244.1.0/26'));
+    // The VIP came from node 1 only, and is still the two-hop route found at start.
+    expect(host.route('10.96.0.10/32')!.nextHops).toEqual(['127.0.0.121']);
+    expect((await fib.list()).find((r) => r.prefix === '10.96.0.10/32')!.nextHops.map((h) => h.address).sort()).toEqual(['127.0.0.121', '127.0.0.122']);
+    expect(writes).toEqual(['replace 10.244.1.0/26']);
+    // The reconcile (End-of-RIB from all, or the delay) settles it.
+    await host.fib!.sync();
+    expect((await fib.list()).find((r) => r.prefix === '10.96.0.10/32')!.nextHops.map((h) => h.address)).toEqual(['127.0.0.121']);
+  });
+
+  it('keeps the routes of a previous run when the peers are added after start', async () => {
+    const kernel = new MemoryKernel();
+    const fib = new MemoryFib({ kernel });
+    await fib.apply([{ op: 'replace', route: { prefix: '10.244.9.0/26', nextHops: [{ address: '192.0.2.2' }] } }]);
+    const s = new Speaker({ localAsn: 64512, routerId: '127.0.0.130', listen: false, fib: { backend: new MemoryFib({ kernel }), syncDelayMs: 60_000 } });
+    speakers.push(s);
+    await s.start();
+    s.addPeer({ address: '192.0.2.2', remoteAsn: 64512, port: 1 });
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s.fib!.initialSyncComplete).toBe(false);
+    expect((await fib.list()).length).toBe(1);
+  });
+});
