@@ -5,6 +5,7 @@ import { registerClient } from './client.js';
 import { registerConfig } from './config-cmd.js';
 import { registerDecode } from './decode.js';
 import { registerLab } from './lab.js';
+import { registerReplay } from './replay.js';
 import { registerRun } from './run.js';
 import { VERSION } from '../version.js';
 
@@ -24,6 +25,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   registerClient(program, setExit);
   registerDecode(program, setExit);
   registerLab(program, setExit);
+  registerReplay(program, setExit);
   try {
     await program.parseAsync(argv as string[]);
   } catch (e) {
