@@ -17,6 +17,12 @@ import type { Readable, Writable } from 'node:stream';
 export const SYNC_LINE = 'wren-sync';
 const FAILED = /^Command failed -:(\d+)$/;
 const CHUNK_LINES = 4096;
+/**
+ * `ip -batch` (iproute2 6.1) leaks about 32 KiB per line it runs (valgrind: lost under
+ * rtnl_talk, from do_batch), which is 4 GB per million routes. So the process is replaced, between
+ * batches, once it has run this many lines.
+ */
+export const RECYCLE_LINES = 50_000;
 
 export interface BatchReport {
   /** The messages of the failed lines, by their index in the batch. */
@@ -46,14 +52,27 @@ export class IpBatchProcess {
   private messages: string[] = [];
   private writing: Promise<void> = Promise.resolve();
 
+  private readonly retired = new WeakSet<IpChild>();
+  /** Processes started so far (tests). */
+  spawned = 0;
+
   /** `command args...` must read lines on stdin, e.g. `ip -n NS -force -batch -`. */
   constructor(
     private readonly command: string,
     private readonly args: readonly string[],
+    private readonly recycleLines = RECYCLE_LINES,
   ) {}
+
+  /** Lets an idle process go (every line it was given is answered): it exits on EOF. */
+  private retire(child: IpChild): void {
+    this.retired.add(child);
+    this.child = null;
+    child.stdin.end();
+  }
 
   /** Runs the lines (no newlines inside) and reports which failed. Batches may overlap; they run in call order. */
   run(lines: readonly string[]): Promise<BatchReport> {
+    if (this.child && this.pending.length === 0 && this.linesWritten >= this.recycleLines) this.retire(this.child);
     const child = this.child ?? this.start();
     const first = this.linesWritten + 1;
     const sync = first + lines.length;
@@ -79,16 +98,20 @@ export class IpBatchProcess {
     // out. It still ends with Wren: when our end of its stdin closes, `ip -batch` reads EOF.
     const child = spawn(this.command, [...this.args], { stdio: ['pipe', 'ignore', 'pipe'], detached: true });
     this.child = child;
+    this.spawned++;
     this.linesWritten = 0;
     this.stderrTail = '';
     this.messages = [];
     child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (text: string) => this.onStderr(text));
+    child.stderr.on('data', (text: string) => {
+      if (!this.retired.has(child)) this.onStderr(text);
+    });
     // A write after `ip` died fails with EPIPE; the 'close' handler reports the batch.
     child.stdin.on('error', () => {});
     let reason: string | null = null;
     child.on('error', (err) => (reason = `${this.command}: ${err.message}`));
     child.on('close', (code, signal) => {
+      if (this.retired.has(child)) return; // answered everything before it was let go
       if (this.child === child) this.child = null;
       const said = this.messages.join('\n').trim();
       this.stopped(reason ?? `${this.command} exited (${signal ?? `code ${String(code)}`})${said ? `: ${said}` : ''}`);

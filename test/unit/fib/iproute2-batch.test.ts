@@ -33,6 +33,20 @@ describe('IpBatchProcess', () => {
     await p.close();
   });
 
+  it('replaces the process between batches once it has run enough lines (ip -batch leaks per line)', async () => {
+    const p = new IpBatchProcess('sh', ['-c', FAKE_IP], 5);
+    const r1 = await p.run(['ok', 'fail', 'ok']);
+    const r2 = await p.run(['ok', 'ok', 'fail']); // 4 lines + sync so far: still the first process
+    expect(p.spawned).toBe(1);
+    const r3 = await p.run(['fail', 'ok']); // over 5: a new process, numbering from 1 again
+    expect(p.spawned).toBe(2);
+    expect([...r1.failures.keys()]).toEqual([1]);
+    expect([...r2.failures.keys()]).toEqual([2]);
+    expect([...r3.failures.keys()]).toEqual([0]);
+    expect(r3.unknownFrom).toBeNull();
+    await p.close();
+  });
+
   it('handles batches larger than one write', async () => {
     const p = fake();
     const lines = Array.from({ length: 10_000 }, (_, i) => (i % 1000 === 999 ? 'fail' : 'ok'));
