@@ -12,12 +12,24 @@
 // is set; then they stay and the next start reconciles them.
 
 import type { Logger } from 'pino';
-import { changeFromDelta, FibWriter, type FibBackend, type FibChange, type FibRoute, type FibWriterOptions, type FlushReport } from '../fib/index.js';
+import { changeFromDelta, FibWriter, routeSatisfies, type FibBackend, type FibChange, type FibRoute, type FibWriterOptions, type FlushReport } from '../fib/index.js';
 import type { RibDelta } from '../rib/index.js';
 import type { Clock, TimerHandle } from '../session/clock.js';
 
+/** What reports changes made to the table by others (FibMonitor from src/fib fits). */
+export interface FibChangeSource {
+  on(event: 'changed' | 'deleted', fn: (route: FibRoute) => void): unknown;
+  on(event: 'overrun', fn: () => void): unknown;
+}
+
 export interface SpeakerFibOptions extends Omit<FibWriterOptions, 'timers' | 'logger'> {
   readonly backend: FibBackend;
+  /**
+   * Changes to our routes seen in the table (a netlink monitor). When what the table holds is not
+   * what Wren wrote, 'restore' (the default) writes it back as the RIB wants it, 'report' logs it.
+   */
+  readonly monitor?: FibChangeSource;
+  readonly foreignChanges?: 'restore' | 'report';
   /** Leave our routes in the table when the speaker stops (graceful restart does so anyway). */
   readonly keepOnStop?: boolean;
   /** At start, how long to wait for every peer's End-of-RIB before stale routes go (ms, 30000). */
@@ -40,6 +52,8 @@ export interface FibCounters {
   /** Routes the guard rails kept out. */
   refused: number;
   flushes: number;
+  /** Routes of ours found changed or deleted by someone else. */
+  foreign: number;
 }
 
 /** Where the Speaker reports peers' progress: who is configured, who has sent End-of-RIB. */
@@ -54,7 +68,8 @@ export interface FibSyncSource {
 
 export class FibSync {
   readonly writer: FibWriter;
-  readonly counters: FibCounters = { replaced: 0, deleted: 0, failed: 0, refused: 0, flushes: 0 };
+  readonly counters: FibCounters = { replaced: 0, deleted: 0, failed: 0, refused: 0, flushes: 0, foreign: 0 };
+  private checkTimer: TimerHandle | null = null;
   /** The last refusal or failure per prefix, until a write of it succeeds. */
   private readonly problems = new Map<string, FibPrefixStatus>();
   /** Routes of ours found in the table at start, until the first reconcile. */
@@ -102,7 +117,12 @@ export class FibSync {
     private readonly clock: Clock,
     private readonly log: Logger,
   ) {
-    const { backend: _backend, keepOnStop: _keep, syncDelayMs: _delay, ...writerOptions } = options;
+    const { backend: _backend, keepOnStop: _keep, syncDelayMs: _delay, monitor, foreignChanges: _fc, ...writerOptions } = options;
+    // Our own writes are seen by the monitor too: every event only schedules a comparison of the
+    // table with what the writer believes, after the writes in flight are done.
+    monitor?.on('changed', () => this.scheduleCheck());
+    monitor?.on('deleted', () => this.scheduleCheck());
+    monitor?.on('overrun', () => this.scheduleCheck());
     this.writer = new FibWriter(options.backend, {
       ...writerOptions,
       timers: clock,
@@ -164,11 +184,47 @@ export class FibSync {
     }
   }
 
+  private scheduleCheck(): void {
+    if (!this.running || this.checkTimer) return;
+    this.checkTimer = this.clock.setTimer(200, () => {
+      this.checkTimer = null;
+      void this.checkTable().catch((err: unknown) => this.log.error({ err }, 'FIB: checking the table failed'));
+    });
+  }
+
+  /** Compares the table with what we wrote; restores or reports what someone else changed. */
+  async checkTable(): Promise<number> {
+    if (!this.running) return 0;
+    await this.writer.flush();
+    if (this.writer.pendingCount > 0) {
+      this.scheduleCheck();
+      return 0;
+    }
+    const listed = new Map((await this.options.backend.list()).map((r) => [r.prefix, r]));
+    const believed = this.writer.installed();
+    const foreign: string[] = [];
+    for (const r of believed) {
+      const now = listed.get(r.prefix);
+      if (!now || !routeSatisfies(now, r)) foreign.push(r.prefix);
+      listed.delete(r.prefix);
+    }
+    for (const prefix of listed.keys()) foreign.push(prefix);
+    if (foreign.length === 0) return 0;
+    this.counters.foreign += foreign.length;
+    const restore = (this.options.foreignChanges ?? 'restore') === 'restore';
+    this.log.warn({ prefixes: foreign.slice(0, 20), count: foreign.length, action: restore ? 'restore' : 'report' }, 'FIB: routes of ours were changed or deleted by someone else');
+    if (restore) await this.writer.reconcile(this.synced || !this.adopted ? this.source.wantedRoutes() : [...this.writer.installed()]);
+    else await this.writer.adoptInstalled();
+    return foreign.length;
+  }
+
   /** Detaches from the speaker; deletes our routes unless `keep` (graceful restart) says otherwise. */
   async stop(keep: boolean): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.source.off('routes', this.onRoutes);
+    this.checkTimer?.cancel();
+    this.checkTimer = null;
     this.syncTimer?.cancel();
     this.syncTimer = null;
     if (this.syncing) await this.syncing.catch(() => undefined);

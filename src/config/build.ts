@@ -96,6 +96,7 @@ export function buildConfig(raw: RawConfig, ctx: Ctx): WrenConfig {
       connectedSubnets: f.connectedSubnets,
       refuseSupernets: f.refuseSupernets,
       keepOnExit: f.keepOnExit,
+      foreignChanges: f.foreignChanges,
       syncDelayMs: f.syncDelay,
       maxBatch: f.maxBatch,
       delayMs: f.delay,

@@ -363,6 +363,7 @@ const fibSchema = obj(
     connectedSubnets: list(prefix()).optional(),
     refuseSupernets: val(boolean).default(false),
     keepOnExit: val(boolean).default(false),
+    foreignChanges: val(oneOf(['restore', 'report'] as const)).default('restore'),
     syncDelay: val(durationMs(0, 3_600_000)).optional(),
     maxBatch: val(integer(1, 1_000_000)).optional(),
     delay: val(durationMs(0, 60_000)).optional(),

@@ -79,6 +79,8 @@ export interface FibSpec {
   readonly refuseSupernets: boolean;
   /** Leave our routes in the table when Wren exits (a graceful restart always does). */
   readonly keepOnExit: boolean;
+  /** A route of ours deleted or changed by someone else: put back (restore) or only logged (report). */
+  readonly foreignChanges: 'restore' | 'report';
   /** Start-up: how long to wait for every peer's End-of-RIB before stale routes go (ms). */
   readonly syncDelayMs?: number;
   readonly maxBatch?: number;

@@ -51,6 +51,7 @@ export class Daemon {
     private readonly options: DaemonOptions,
     readonly fibDescription: string,
     private readonly fibBackend: FibBackend | null,
+    private readonly fibMonitor: { close(): Promise<void> } | null,
     private readonly log: Logger,
   ) {}
 
@@ -60,11 +61,19 @@ export class Daemon {
     const planOutput = options.planOutput ?? ((c: PlannedChange) => process.stdout.write(JSON.stringify({ plan: c.op, prefix: c.prefix, nextHops: c.nextHops, command: c.command }) + '\n'));
     const fib = await openFibBackend(fibSpec, log, planOutput);
     const plan = toSpeakerPlan(config);
-    const speaker = new Speaker({ ...plan.speaker, logger: log, ...(fib.backend ? { fib: { backend: fib.backend, ...plan.fib.options } } : {}) });
+    const fibOptions = fib.backend
+      ? {
+          backend: fib.backend,
+          ...plan.fib.options,
+          ...(fib.hostAddresses && !plan.fib.options.hostAddresses ? { hostAddresses: fib.hostAddresses } : {}),
+          ...(fib.monitor ? { monitor: fib.monitor, foreignChanges: fibSpec.foreignChanges } : {}),
+        }
+      : null;
+    const speaker = new Speaker({ ...plan.speaker, logger: log, ...(fibOptions ? { fib: fibOptions } : {}) });
     for (const p of plan.peers) speaker.addPeer(p);
     for (const t of plan.peerTransport) log.warn({ peer: t.peer, multihop: t.multihop, password: t.password ? 'set' : undefined }, 'eBGP multihop TTL and TCP-MD5 are not applied yet (docs/daemon.md)');
     const announcer = new Announcer(speaker, log.child({ component: 'announce' }));
-    const daemon = new Daemon(speaker, announcer, config, options, fib.description, fib.backend, log);
+    const daemon = new Daemon(speaker, announcer, config, options, fib.description, fib.backend, fib.monitor ?? null, log);
     try {
       await speaker.start();
       announcer.setConfig(config.announcements);
@@ -191,6 +200,7 @@ export class Daemon {
         await new Promise<void>((resolve) => s.close(() => resolve()));
         s.closeAllConnections();
       }
+      await this.fibMonitor?.close();
       await this.fibBackend?.close();
       this.log.info('Wren stopped');
     })();

@@ -25,3 +25,7 @@ export { FibGuard, type FibGuardOptions, type FibRefusal, type RefusalReason } f
 export { FibCoalescer, changeFromDelta, type TakenBatch } from './coalesce.js';
 export { FibWriter, type FibWriterOptions, type FlushReport, type FibTimers } from './writer.js';
 export { reconcile, diffRoutes, type Reconciliation } from './reconcile.js';
+export { NetlinkFib, type NetlinkFibOptions, NetlinkError, loadNetlinkShim, type ShimLoad } from './netlink/index.js';
+export { openKernelFib, readHostAddresses, KernelFib, type KernelFibOptions, type KernelTransport, type HostAddressOptions } from './kernel.js';
+export { FibMonitor, type FibMonitorOptions, type FibMonitorEvents } from './monitor.js';
+export { parseMonitorLine, type MonitorLine } from './monitor-text.js';

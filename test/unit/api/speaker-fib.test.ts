@@ -162,3 +162,33 @@ describe('Speaker with a FIB, before the first reconcile', () => {
     expect((await fib.list()).length).toBe(1);
   });
 });
+
+describe('Speaker with a FIB, routes changed by someone else', () => {
+  for (const mode of ['restore', 'report'] as const) {
+    it(`${mode}s a route of ours deleted behind its back`, async () => {
+      const { EventEmitter } = await import('node:events');
+      const kernel = new MemoryKernel();
+      const fib = new MemoryFib({ kernel });
+      const monitor = new EventEmitter();
+      const host = await speaker(`127.0.0.14${mode === 'restore' ? 0 : 2}`, 500, { fib: { backend: new MemoryFib({ kernel }), delayMs: 1, monitor, foreignChanges: mode } });
+      const n = await speaker(`127.0.0.14${mode === 'restore' ? 1 : 3}`, 64512);
+      link(n, host);
+      n.announce({ prefix: '10.244.4.0/26' });
+      await until('installed', async () => (await fib.list()).length === 1);
+      // `ip route del 10.244.4.0/26 proto 87`, and the monitor's event for it.
+      const [route] = await fib.list();
+      await fib.apply([{ op: 'delete', route: route! }]);
+      monitor.emit('deleted', route);
+      await until('noticed', () => host.fib!.counters.foreign === 1, 3000);
+      if (mode === 'restore') await until('put back', async () => (await fib.list()).length === 1, 3000);
+      else {
+        await new Promise((r) => setTimeout(r, 100));
+        expect(await fib.list()).toEqual([]);
+      }
+      // Our own writes make events too, and are not taken for someone else's.
+      monitor.emit('changed', route);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(host.fib!.counters.foreign).toBe(1);
+    });
+  }
+});
