@@ -33,7 +33,7 @@ describe('a valid configuration', () => {
       policies: {},
       peers: [],
       announcements: [],
-      fib: { backend: 'kernel', transport: 'auto', table: 'main', metric: 0, protocol: 87, onlink: false, refuseSupernets: false, keepOnExit: false },
+      fib: { backend: 'kernel', transport: 'auto', table: 'main', metric: 0, protocol: 87, onlink: false, refuseSupernets: false, keepOnExit: false, foreignChanges: 'restore' },
       api: { socket: DEFAULT_API_SOCKET, mode: 0o660 },
       metrics: false,
       log: { level: 'info', format: 'json' },
