@@ -509,6 +509,9 @@ static napi_value js_unwatch(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
+// native/sockopt.c: TCP socket options for BGP sessions (TTL, GTSM, TCP-MD5).
+void wren_sockopt_register(napi_env env, napi_value exports);
+
 NAPI_MODULE_INIT() {
   napi_property_descriptor fns[] = {
       {"open", NULL, js_open, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -519,5 +522,6 @@ NAPI_MODULE_INIT() {
       {"unwatch", NULL, js_unwatch, NULL, NULL, NULL, napi_enumerable, NULL},
   };
   napi_define_properties(env, exports, sizeof fns / sizeof fns[0], fns);
+  wren_sockopt_register(env, exports);
   return exports;
 }

@@ -1,7 +1,8 @@
 // Sends a peer its Adj-RIB-Out: takes what the RIB says changed, groups prefixes by the attribute
 // set they share, packs them into UPDATEs and writes them while the socket keeps up. A peer that
 // stops reading stops this peer's sending only (the socket's buffer stays bounded; the rest waits
-// in the RIB as pending prefixes), never anyone else's.
+// in the RIB as pending prefixes), never anyone else's. For a family with ADD-PATH send (RFC 7911)
+// every announced and withdrawn prefix carries the path identifier the RIB gave its path.
 
 import type { Logger } from 'pino';
 import type { Negotiated } from '../fsm/index.js';
@@ -10,6 +11,8 @@ import type { PeerSession } from '../session/peer.js';
 import {
   encodeMessage,
   endOfRib,
+  IPV4_UNICAST,
+  IPV6_UNICAST,
   packAnnouncements,
   packWithdrawals,
   prefixList,
@@ -19,7 +22,13 @@ import {
 } from '../wire/index.js';
 
 /** What sendBatch needs of a route. */
-type SendRoute = Pick<OutRoute, 'prefix' | 'afi' | 'attributes'>;
+type SendRoute = Pick<OutRoute, 'prefix' | 'afi' | 'attributes' | 'pathId'>;
+
+/** The prefixes of one attribute set, with their path ids when the family sends them. */
+interface Group {
+  readonly prefixes: string[];
+  readonly pathIds: number[] | null;
+}
 
 /** Routes handled per turn before checking the socket again and yielding to the event loop. */
 const BATCH = 4096;
@@ -29,6 +38,8 @@ export class PeerSender {
   private head = 0;
   private ctx: CodecContext | null = null;
   private families: number[] = [];
+  /** ADD-PATH send negotiated, per afi - 1 (IPv4, IPv6 unicast). */
+  private pathIds: readonly [boolean, boolean] = [false, false];
   private endOfRibPending = false;
   private scheduled = false;
   /** UPDATEs sent since the session came up. */
@@ -47,6 +58,7 @@ export class PeerSender {
   start(n: Negotiated): void {
     this.ctx = n.codecOut;
     this.families = [...n.families];
+    this.pathIds = [n.codecOut.addPath.has(IPV4_UNICAST), n.codecOut.addPath.has(IPV6_UNICAST)];
     this.queue = [];
     this.head = 0;
     this.endOfRibPending = true;
@@ -61,11 +73,19 @@ export class PeerSender {
     this.endOfRibPending = false;
   }
 
-  /** Withdraws prefixes from the peer (an export policy now refuses them). */
+  /**
+   * Withdraws prefixes from the peer (an export policy now refuses them). Not for families with
+   * ADD-PATH send: a withdrawal there names a path id, and the RIB, which knows what it sent,
+   * withdraws those paths itself at the full drain that follows refreshAdjRibOut().
+   */
   withdraw(prefixes: readonly string[]): void {
     const ctx = this.ctx;
     if (!ctx || prefixes.length === 0) return;
-    const routes: SendRoute[] = prefixes.map((prefix) => ({ prefix, afi: prefix.includes(':') ? 2 : 1, attributes: null }));
+    const routes: SendRoute[] = [];
+    for (const prefix of prefixes) {
+      const afi = prefix.includes(':') ? 2 : 1;
+      if (!this.pathIds[afi - 1]) routes.push({ prefix, afi, attributes: null });
+    }
     for (let i = 0; i < routes.length; i += BATCH) this.sendBatch(routes, i, Math.min(routes.length, i + BATCH), ctx);
   }
 
@@ -104,33 +124,40 @@ export class PeerSender {
   }
 
   private sendBatch(routes: readonly SendRoute[], from: number, to: number, ctx: CodecContext): void {
-    const withdrawals: [string[], string[]] = [[], []];
-    const groups = new Map<readonly PathAttribute[], string[]>();
+    const ids = this.pathIds;
+    const withdrawals: [Group, Group] = [
+      { prefixes: [], pathIds: ids[0] ? [] : null },
+      { prefixes: [], pathIds: ids[1] ? [] : null },
+    ];
+    const groups = new Map<readonly PathAttribute[], Group>();
     for (let i = from; i < to; i++) {
       const r = routes[i]!;
       if (!r.attributes) {
-        withdrawals[r.afi - 1]!.push(r.prefix);
+        const w = withdrawals[r.afi - 1]!;
+        w.prefixes.push(r.prefix);
+        w.pathIds?.push(r.pathId ?? 0);
         continue;
       }
       let g = groups.get(r.attributes);
       if (!g) {
-        g = [];
+        g = { prefixes: [], pathIds: ids[r.afi - 1] ? [] : null };
         groups.set(r.attributes, g);
       }
-      g.push(r.prefix);
+      g.prefixes.push(r.prefix);
+      g.pathIds?.push(r.pathId ?? 0);
     }
     for (const afi of [1, 2] as const) {
       const w = withdrawals[afi - 1]!;
-      if (w.length) for (const u of packWithdrawals(prefixList(afi, w), ctx)) this.write(u, ctx);
+      if (w.prefixes.length) for (const u of packWithdrawals(prefixList(afi, w.prefixes, w.pathIds ?? undefined), ctx)) this.write(u, ctx);
     }
-    for (const [attributes, prefixes] of groups) {
+    for (const [attributes, { prefixes, pathIds }] of groups) {
       const afi = prefixes[0]!.includes(':') ? 2 : 1;
       const nextHops = nextHopsOf(attributes, afi);
       if (nextHops.length === 0) {
         this.log.warn({ prefix: prefixes[0] }, 'route without a next hop not sent');
         continue;
       }
-      for (const u of packAnnouncements({ afi, attributes, nextHops, prefixes: prefixList(afi, prefixes) }, ctx)) this.write(u, ctx);
+      for (const u of packAnnouncements({ afi, attributes, nextHops, prefixes: prefixList(afi, prefixes, pathIds ?? undefined) }, ctx)) this.write(u, ctx);
     }
   }
 

@@ -8,10 +8,11 @@ import type { Socket } from 'node:net';
 import pino, { type Logger } from 'pino';
 import { buildLocalOpen, type AddPathMode, type Negotiated, type PeerExpectations, type State } from '../fsm/index.js';
 import { compilePolicyOrThrow, evaluate, type CompiledPolicy, type PolicyDecl } from '../policy/index.js';
-import { Rib, maxPrefixNotification, prefixKeyToText, type PrefixKey, type ExportRoute, type PeerInfo, type PrefixLimit, type RibDelta, type Route, type Explanation, type Path } from '../rib/index.js';
+import { Rib, maxPrefixNotification, prefixKeyToText, type AddPathSendMode, type PrefixKey, type ExportRoute, type PeerInfo, type PrefixLimit, type RibDelta, type Route, type Explanation, type Path } from '../rib/index.js';
 import { systemClock, type Clock, type TimerHandle } from '../session/clock.js';
 import { BgpListener, type ListenOptions } from '../session/listener.js';
 import { PeerSession, type PeerDownInfo } from '../session/peer.js';
+import { sockoptUnavailable } from '../session/sockopt.js';
 import {
   CeaseSubcode,
   ceaseNotification,
@@ -65,6 +66,19 @@ export interface PeerConfig {
   readonly nextHopV6?: string;
   /** RFC 7911 ADD-PATH receive per family. */
   readonly addPathReceive?: readonly FamilyName[];
+  /**
+   * RFC 7911 ADD-PATH send per family: announced in our OPEN ("send", or "both" with
+   * addPathReceive); used for a family only when the peer said it can receive (s4, s5). The peer is
+   * then advertised several paths per prefix, chosen by addPathSendMode (docs/addpath.md).
+   */
+  readonly addPathSend?: readonly FamilyName[];
+  /**
+   * Which paths go out under ADD-PATH send, each through the usual outbound rules and export
+   * policy. 'ecmp' (default): the best path and the rest of its multipath set, so this needs
+   * maxPaths above 1 to send more than one; 'all': every candidate path; { best: n }: the n most
+   * preferred paths.
+   */
+  readonly addPathSendMode?: AddPathSendMode;
   /** Accept our own AS in AS_PATH this many times. */
   readonly allowAsIn?: number;
   /** Free text, shown by status. */
@@ -73,6 +87,16 @@ export interface PeerConfig {
   readonly role?: RoleName;
   /** RFC 9234 s4.2: refuse a peer that announces no role (Role Mismatch). */
   readonly strictRole?: boolean;
+  /**
+   * TTL of the session's packets, 1-255 (eBGP multihop). Absent: the system default (64 on
+   * Linux). Needs the native shim; without it a warning is logged and the default stays.
+   */
+  readonly multihop?: number;
+  /**
+   * TCP-MD5 key (RFC 2385), the secret itself (at most 80 bytes), on our connections and on the
+   * listener for this peer's address. Needs the native shim: addPeer throws without it.
+   */
+  readonly password?: string;
 }
 
 export interface SpeakerOptions {
@@ -111,7 +135,7 @@ export interface SpeakerOptions {
 }
 
 /** Peers accepted from a range of addresses (Calico nodes, a fleet of hosts): passive only. */
-export interface DynamicNeighbors extends Omit<PeerConfig, 'address' | 'remoteAsn' | 'passive' | 'port' | 'localAddress' | 'localPort'> {
+export interface DynamicNeighbors extends Omit<PeerConfig, 'address' | 'remoteAsn' | 'passive' | 'port' | 'localAddress' | 'localPort' | 'password'> {
   /** "10.0.0.0/24": connections from these addresses are accepted. */
   readonly prefix: string;
   /** Required AS, or 'any'. */
@@ -238,7 +262,10 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       exportFilter: (route, peer) => this.exportFor(route, peer),
     });
     this.listener = new BgpListener((socket, remote) => this.incoming(socket, remote));
-    this.dynamicRanges = (options.dynamicNeighbors ?? []).map((config) => ({ config, matches: rangeMatcher(config.prefix) }));
+    this.dynamicRanges = (options.dynamicNeighbors ?? []).map((config) => {
+      checkAddPathSendMode(config.addPathSendMode, config.prefix);
+      return { config, matches: rangeMatcher(config.prefix) };
+    });
   }
 
   /** Starts listening (unless disabled) and every configured peer. */
@@ -322,6 +349,8 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     const families = new Set(familyNames.map((f) => FAMILY_KEYS[f]));
     const addPath = new Map<FamilyKey, AddPathMode>();
     for (const f of config.addPathReceive ?? []) addPath.set(FAMILY_KEYS[f], 'receive');
+    for (const f of config.addPathSend ?? []) addPath.set(FAMILY_KEYS[f], addPath.has(FAMILY_KEYS[f]) ? 'both' : 'send');
+    checkAddPathSendMode(config.addPathSendMode, id);
     const expectations: PeerExpectations = {
       localAsn: this.options.localAsn,
       peerAsn: config.remoteAsn,
@@ -332,6 +361,16 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       ...(config.role ? { role: ROLE_CODES[config.role], ...(config.strictRole ? { strictRole: true } : {}) } : {}),
     };
     const log = this.log.child({ peer: config.address, asn: config.remoteAsn });
+    const ttl = this.peerTtl(config, log);
+    if (config.password) {
+      const why = sockoptUnavailable();
+      if (why) throw new Error(`peer ${id}: a TCP-MD5 password needs the native shim: ${why}`);
+      if (Buffer.byteLength(config.password) > 80) throw new Error(`peer ${id}: a TCP-MD5 password is at most 80 bytes`);
+      this.listener.setPeerKey(id, config.password);
+    }
+    if (config.addPathSend?.length && (config.addPathSendMode ?? 'ecmp') === 'ecmp' && (this.options.maxPaths?.ebgp ?? 1) <= 1 && (this.options.maxPaths?.ibgp ?? 1) <= 1) {
+      log.warn("ADD-PATH send in mode 'ecmp' with maxPaths 1: one path per prefix goes out (set maxPaths, or addPathSendMode 'all')");
+    }
     // The session's hooks need the entry, and the entry needs the session: declared first,
     // assigned once below, read only by hooks that run after that.
     // eslint-disable-next-line prefer-const
@@ -353,6 +392,8 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
         ...(config.localAddress ? { localAddress: config.localAddress } : {}),
         ...(config.localPort ? { localPort: config.localPort } : {}),
         ...(config.passive ? { passive: true } : {}),
+        ...(ttl !== undefined ? { ttl } : {}),
+        ...(config.password ? { md5Key: config.password } : {}),
       },
       expectations,
       fsm: {
@@ -399,6 +440,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     entry.session.stop('peer removed from configuration');
     entry.session.destroy();
     this.peers.delete(entry.id);
+    if (entry.config.password) this.listener.setPeerKey(entry.id, undefined);
     this.publish(this.rib.removePeer(entry.id));
     this.fib?.check();
   }
@@ -626,6 +668,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
       localAsn: this.options.localAsn,
       asn4: n.asn4,
       addPath: n.addPathReceive,
+      ...(n.addPathSend.size ? { addPathSend: n.addPathSend, ...(e.config.addPathSendMode ? { addPathSendMode: e.config.addPathSendMode } : {}) } : {}),
       ...(e.config.routeReflectorClient ? { rrClient: true } : {}),
       ...(e.config.allowAsIn ? { allowAsIn: e.config.allowAsIn } : {}),
       ...(limits.length ? { maxPrefix: limits } : {}),
@@ -754,6 +797,24 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     if (routesChannel.hasSubscribers) routesChannel.publish(deltas);
     for (const q of this.iterators) q.push(deltas);
   }
+
+  /** PeerConfig.multihop checked; undefined (with a warning) when the shim cannot set it. */
+  private peerTtl(config: PeerConfig, log: Logger): number | undefined {
+    const ttl = config.multihop;
+    if (ttl === undefined) return undefined;
+    if (!Number.isInteger(ttl) || ttl < 1 || ttl > 255) throw new Error(`peer ${config.address}: multihop must be a whole number from 1 to 255 (got ${String(ttl)})`);
+    const why = sockoptUnavailable();
+    if (why === null) return ttl;
+    log.warn({ multihop: ttl, reason: why }, 'multihop not applied: sessions use the system default TTL');
+    return undefined;
+  }
+}
+
+/** { best: n } needs a whole n >= 1. */
+function checkAddPathSendMode(mode: AddPathSendMode | undefined, peer: string): void {
+  if (mode === undefined || mode === 'all' || mode === 'ecmp') return;
+  if (typeof mode === 'object' && mode !== null && Number.isInteger(mode.best) && mode.best >= 1) return;
+  throw new Error(`peer ${peer}: addPathSendMode must be 'all', 'ecmp' or { best: n } with n >= 1`);
 }
 
 /** The canonical text of an address ("2001:DB8:0::01" -> "2001:db8::1"); the input if it is none. */

@@ -124,6 +124,10 @@ function buildPeer(p: RawPeer, at: readonly PathSegment[], policies: Readonly<Re
   if (p.families && p.addPathReceive) {
     for (const f of p.addPathReceive) if (!p.families.includes(f)) fail('addPathReceive', `${f} is not in families (${p.families.join(', ')})`);
   }
+  if (p.families && p.addPathSend) {
+    for (const f of p.addPathSend) if (!p.families.includes(f)) fail('addPathSend', `${f} is not in families (${p.families.join(', ')})`);
+  }
+  if (p.addPathSendMode !== undefined && !p.addPathSend?.length) fail('addPathSendMode', 'only with addPathSend');
   const importPolicy = resolvePolicy(p.import, [...at, 'import'], policies, issue, errorsBefore);
   const exportPolicy = resolvePolicy(p.export, [...at, 'export'], policies, issue, errorsBefore);
   const password: PasswordRef | undefined = p.passwordFile !== undefined ? { file: p.passwordFile } : p.passwordEnv !== undefined ? { env: p.passwordEnv } : undefined;
@@ -139,6 +143,8 @@ function buildPeer(p: RawPeer, at: readonly PathSegment[], policies: Readonly<Re
     nextHopSelf: p.nextHopSelf,
     nextHopV6: p.nextHopV6,
     addPathReceive: p.addPathReceive ? [...new Set(p.addPathReceive)] : undefined,
+    addPathSend: p.addPathSend ? [...new Set(p.addPathSend)] : undefined,
+    addPathSendMode: p.addPathSendMode,
     allowAsIn: p.allowAsIn,
     description: p.description,
     role: p.role,

@@ -106,7 +106,7 @@ export function fromCalico(resources: CalicoResources, options: FromCalicoOption
   for (const p of ours) {
     const scope = p.node ? `node ${p.node}` : p.nodeSelector ? `the nodes selected by ${p.nodeSelector}` : 'every node (a global peer)';
     notes.push(`BGPPeer ${p.name} (${p.source}): ${scope} peer${p.node ? 's' : ''} with this host`);
-    if (p.password) notes.push(`BGPPeer ${p.name} sets a password (secret ${p.password}): Wren cannot do TCP-MD5 yet, so these sessions will not come up until the password is removed`);
+    if (p.password) notes.push(`BGPPeer ${p.name} sets a password (secret ${p.password}): put the same password in a file and name it with passwordFile on these peers (TCP-MD5 needs Wren's native shim)`);
     if (p.peerSelector) notes.push(`BGPPeer ${p.name} has a peerSelector as well as a peerIP; Calico ignores one of them`);
   }
 

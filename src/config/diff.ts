@@ -67,7 +67,7 @@ export interface ConfigDiff {
 const RESTART_FIELDS = ['localAsn', 'routerId', 'clusterId', 'listen', 'connectRetryTime', 'idleHoldTime', 'ecmp', 'alwaysCompareMed', 'gracefulRestart', 'fib', 'api', 'metrics'] as const;
 const LIVE_FIELDS = ['log'] as const;
 
-const RESET = new Set(['remoteAsn', 'port', 'localAddress', 'localPort', 'passive', 'holdTime', 'families', 'addPathReceive', 'role', 'strictRole', 'multihop', 'password', 'routeReflectorClient']);
+const RESET = new Set(['remoteAsn', 'port', 'localAddress', 'localPort', 'passive', 'holdTime', 'families', 'addPathReceive', 'addPathSend', 'addPathSendMode', 'role', 'strictRole', 'multihop', 'password', 'routeReflectorClient']);
 const SOFT_IN = new Set(['import', 'allowAsIn']);
 const SOFT_OUT = new Set(['export', 'nextHopSelf', 'nextHopV6']);
 /** Compared through the declarations they name, not by name. */

@@ -7,6 +7,7 @@
 import * as z from 'zod';
 import { compilePolicy, isPolicyErrors, type PolicyDecl } from '../policy/index.js';
 import { WREN_ROUTE_PROTOCOL } from '../fib/index.js';
+import type { AddPathSendMode } from '../rib/index.js';
 import type { HealthCheckSpec, HealthProbe } from '../health/types.js';
 import { buildConfig } from './build.js';
 import { nearest } from './suggest.js';
@@ -109,6 +110,20 @@ function nullAsAbsent<T extends z.ZodType>(schema: T) {
 const FAMILIES = ['ipv4-unicast', 'ipv6-unicast'] as const;
 const family = oneOf(FAMILIES);
 const ROLES = ['provider', 'rs', 'rs-client', 'customer', 'peer'] as const;
+const ADD_PATH_SEND_MODE = 'all, ecmp, or { best: N } with N 1..64';
+
+/** Which paths go out under ADD-PATH send: all, ecmp, or { best: N }. */
+const addPathSendMode: ValueParser<AddPathSendMode> = {
+  expected: ADD_PATH_SEND_MODE,
+  parse: (v) => {
+    if (v === 'all' || v === 'ecmp') return ok(v);
+    if (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).join() === 'best') {
+      const best = (v as { best: unknown }).best;
+      if (typeof best === 'number' && Number.isInteger(best) && best >= 1 && best <= 64) return ok({ best });
+    }
+    return fail(`expected ${ADD_PATH_SEND_MODE}, got ${show(v)}`);
+  },
+};
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 
 const remoteAsn: ValueParser<number | 'any'> = {
@@ -273,6 +288,8 @@ export const peerSchema = obj(
     nextHopSelf: val(boolean).optional(),
     nextHopV6: val(address(2)).optional(),
     addPathReceive: list(family).optional(),
+    addPathSend: list(family).optional(),
+    addPathSendMode: val(addPathSendMode).optional(),
     allowAsIn: val(integer(1, 10)).optional(),
     description: val(text).optional(),
     role: val(oneOf(ROLES)).optional(),

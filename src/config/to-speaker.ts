@@ -121,6 +121,8 @@ function commonOptions(p: PeerCommon) {
     nextHopSelf: p.nextHopSelf,
     nextHopV6: p.nextHopV6,
     addPathReceive: p.addPathReceive,
+    addPathSend: p.addPathSend,
+    addPathSendMode: p.addPathSendMode,
     allowAsIn: p.allowAsIn,
     description: p.description,
     role: p.role,

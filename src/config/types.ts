@@ -7,6 +7,7 @@ import type { RoleName } from '../api/roles.js';
 import type { Announcement } from '../api/announcements.js';
 import type { HealthCheckSpec } from '../health/types.js';
 import type { PolicyDecl } from '../policy/index.js';
+import type { AddPathSendMode } from '../rib/index.js';
 
 /** Where a session's TCP-MD5 password is read from; the secret itself is never in the config. */
 export type PasswordRef = { readonly file: string } | { readonly env: string };
@@ -29,6 +30,9 @@ export interface PeerCommon {
   readonly nextHopSelf?: boolean;
   readonly nextHopV6?: string;
   readonly addPathReceive?: readonly FamilyName[];
+  /** RFC 7911 ADD-PATH send per family, and which paths go out (docs/addpath.md). */
+  readonly addPathSend?: readonly FamilyName[];
+  readonly addPathSendMode?: AddPathSendMode;
   readonly allowAsIn?: number;
   readonly description?: string;
   readonly role?: RoleName;

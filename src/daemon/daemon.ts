@@ -1,21 +1,23 @@
 // The daemon: config -> speaker (peers, RIB, FIB) -> control API and metrics; reload and stop.
 // `wren run` is this plus signals (src/cli/run.ts).
 
+import { readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import { ControlServer, type ControlHandlers } from '../api/control.js';
 import { createMetrics, serveMetrics } from '../api/metrics.js';
-import { Speaker } from '../api/speaker.js';
+import { Speaker, type PeerConfig } from '../api/speaker.js';
 import { describeDiff, diffConfig } from '../config/diff.js';
 import { loadConfig } from '../config/load.js';
-import { toSpeakerPlan } from '../config/to-speaker.js';
+import { toSpeakerPlan, type PeerTransport, type SpeakerPlan } from '../config/to-speaker.js';
 import type { ConfigError } from '../config/errors.js';
-import type { FibBackendName, WrenConfig } from '../config/types.js';
+import type { FibBackendName, PasswordRef, WrenConfig } from '../config/types.js';
 import type { PlannedChange } from '../fib/plan.js';
 import type { FibBackend } from '../fib/index.js';
 import { Announcer } from './announcer.js';
 import { controlHandlers } from './handlers.js';
 import { openFibBackend } from './fib-backend.js';
+import { sockoptUnavailable } from '../session/sockopt.js';
 
 export interface DaemonOptions {
   /** The config file, read again on reload. */
@@ -69,9 +71,9 @@ export class Daemon {
           ...(fib.monitor ? { monitor: fib.monitor, foreignChanges: fibSpec.foreignChanges } : {}),
         }
       : null;
-    const speaker = new Speaker({ ...plan.speaker, logger: log, ...(fibOptions ? { fib: fibOptions } : {}) });
-    for (const p of plan.peers) speaker.addPeer(p);
-    for (const t of plan.peerTransport) log.warn({ peer: t.peer, multihop: t.multihop, password: t.password ? 'set' : undefined }, 'eBGP multihop TTL and TCP-MD5 are not applied yet (docs/daemon.md)');
+    const transport = peersWithTransport(plan, log);
+    const speaker = new Speaker({ ...plan.speaker, ...transport.speaker, logger: log, ...(fibOptions ? { fib: fibOptions } : {}) });
+    for (const p of transport.peers) speaker.addPeer(p);
     const announcer = new Announcer(speaker, log.child({ component: 'announce' }));
     const daemon = new Daemon(speaker, announcer, config, options, fib.description, fib.backend, fib.monitor ?? null, log);
     try {
@@ -127,7 +129,15 @@ export class Daemon {
     const old = this.config;
     const d = diffConfig(old, next);
     const plan = toSpeakerPlan(next);
-    const peerConfigs = new Map(plan.peers.map((p) => [p.address, p]));
+    let peerConfigs: Map<string, PeerConfig>;
+    try {
+      peerConfigs = new Map(peersWithTransport(plan, this.log).peers.map((p) => [p.address, p]));
+    } catch (err) {
+      // A password file that cannot be read: nothing is changed.
+      const message = (err as Error).message;
+      this.log.error({ err: message }, 'reload refused; the running configuration stays');
+      return { ok: false, errors: [{ file: this.options.configPath, line: 0, column: 0, path: 'peers', message }] };
+    }
     const restartNeeded: string[] = d.restart.map((c) => c.path);
     for (const c of d.live) if (c.path === 'log') this.log.level = next.log.level;
 
@@ -206,4 +216,46 @@ export class Daemon {
     })();
     return this.stopping;
   }
+}
+
+/**
+ * The plan's peers with their multihop TTL and TCP-MD5 password (read now from the file or the
+ * environment variable the configuration names; never logged). Without the native shim neither can
+ * be applied: a warning says so and the peers run without them, as before.
+ */
+function peersWithTransport(plan: SpeakerPlan, log: Logger): { peers: PeerConfig[]; speaker: Pick<SpeakerPlan['speaker'], 'dynamicNeighbors'> } {
+  const byPeer = new Map<string, PeerTransport>(plan.peerTransport.map((t) => [t.peer, t]));
+  const why = byPeer.size > 0 ? sockoptUnavailable() : null;
+  for (const t of plan.peerTransport) {
+    if (why) log.warn({ peer: t.peer, multihop: t.multihop, password: t.password ? 'set' : undefined, reason: why }, 'eBGP multihop TTL and TCP-MD5 are not applied: the native shim is not available (docs/daemon.md)');
+    else if (t.password && t.peer.includes('/')) log.warn({ peer: t.peer }, 'TCP-MD5 is not applied to dynamic neighbors (listen ranges) yet: their sessions run without a password');
+  }
+  const peers = plan.peers.map((p): PeerConfig => {
+    const t = byPeer.get(p.address);
+    if (!t || why) return p;
+    return { ...p, ...(t.multihop !== undefined ? { multihop: t.multihop } : {}), ...(t.password ? { password: readPassword(t.password, p.address) } : {}) };
+  });
+  const dynamic = plan.speaker.dynamicNeighbors?.map((d) => {
+    const t = byPeer.get(d.prefix);
+    return t?.multihop !== undefined && !why ? { ...d, multihop: t.multihop } : d;
+  });
+  return { peers, speaker: dynamic ? { dynamicNeighbors: dynamic } : {} };
+}
+
+/** The secret from `password.file` (one trailing newline dropped) or `password.env`. */
+function readPassword(ref: PasswordRef, peer: string): string {
+  let secret: string;
+  if ('file' in ref) {
+    try {
+      secret = readFileSync(ref.file, 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      throw new Error(`peer ${peer}: cannot read passwordFile ${ref.file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  } else {
+    const v = process.env[ref.env];
+    if (v === undefined) throw new Error(`peer ${peer}: the environment variable ${ref.env} (passwordEnv) is not set`);
+    secret = v;
+  }
+  if (secret === '') throw new Error(`peer ${peer}: the password (${'file' in ref ? ref.file : `$${ref.env}`}) is empty`);
+  return secret;
 }

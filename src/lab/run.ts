@@ -42,7 +42,7 @@ export interface LabSnapshot {
   readonly routes: RoutesView;
   /** The VIP's candidates at the host, ranked, with why (`wren routes 10.96.0.10/32 --why`). */
   readonly vip: RoutesView;
-  /** rr mode: the same at the reflector, which has every VIP path and passes on the best. */
+  /** rr mode: the same at the reflector, which has every VIP path and passes on its ECMP set (ADD-PATH). */
   readonly reflectorVip?: RoutesView;
   /** The host's table: the FIB's routes; in kernel mode also `ip -n NS route` as printed. */
   readonly fib: readonly FibRoute[];
@@ -99,15 +99,15 @@ export async function runLab(o: LabRunOptions, io: LabIo): Promise<number> {
       else io.out(`${JSON.stringify({ lab: planJson(plan), ...first })}\n`);
       return await follow(lab, fib, ns, o, io);
     }
-    // gateway: a VIP node goes, and the ECMP set shrinks; rr: the node whose VIP path the
-    // reflector passes on goes (node-1, the lowest router id), and the VIP fails over.
-    const down = plan.mode === 'gateway' && plan.nodes.length >= 2 ? 2 : 1;
+    // A VIP node goes, and the ECMP set shrinks (rr mode: the reflector withdraws that path's
+    // ADD-PATH id from the host; the other path stays as it was).
+    const down = plan.nodes.length >= 2 ? 2 : 1;
     const what =
       plan.nodes.length < 2
         ? 'its sessions close and its routes go'
         : plan.mode === 'gateway'
           ? "its sessions close, its routes go, and the VIP's ECMP set shrinks to one next hop"
-          : 'its sessions close, its routes go, and the reflector passes on the VIP path of node-2 instead';
+          : "its session closes, the reflector withdraws its paths from the host, and the VIP's ECMP set shrinks to one next hop";
     if (!o.json) {
       io.out(`Converged in ${Date.now() - started} ms.\n\n${snapshotText(first, o, true)}\n`);
       io.out(`== node-${down} goes down: ${what} ==\n\n`);
@@ -230,7 +230,7 @@ function snapshotText(s: LabSnapshot, o: LabRunOptions, why = false): string {
   const parts = [`The host's peers (wren status)`, formatStatus(s.status, t), `The host's routes (wren routes)`, formatRoutes(s.routes, t)];
   const vip = s.vip.routes[0];
   if (why && vip) parts.push(`How the host ranks the paths of the VIP (wren routes ${vip.prefix} --why)`, formatRoutes(s.vip, t));
-  if (why && s.reflectorVip) parts.push(`The reflector's paths of the VIP: it passes on only the best one`, formatRoutes(s.reflectorVip, t));
+  if (why && s.reflectorVip) parts.push(`The reflector's paths of the VIP: it passes its ECMP set on to the host (ADD-PATH)`, formatRoutes(s.reflectorVip, t));
   parts.push(title, fibText(s));
   return parts.join('\n');
 }
@@ -249,7 +249,7 @@ function introText(plan: LabPlan, ns: LabNamespace | null): string {
   const host =
     plan.mode === 'gateway'
       ? `${plan.host.address}, AS ${plan.host.asn}: an eBGP peer of every node, as a Calico global BGPPeer is (the NetScaler set-up)`
-      : `${plan.host.address}, AS ${plan.host.asn}: one more client of the route reflector`;
+      : `${plan.host.address}, AS ${plan.host.asn}: one more client of the route reflector, which sends it several paths per prefix (ADD-PATH)`;
   const lines = [
     `wren lab (${plan.mode} mode): a Calico-style cluster and a host outside it, all Wren speakers in this process on ${plan.base}.0/24`,
     `  cluster  AS ${plan.clusterAsn}: route reflector ${plan.reflector.address} (cluster id ${plan.reflector.clusterId}); ${nodes.length === 1 ? 'node-1' : `node-1..node-${nodes.length}`} at ${addressRange(nodes.map((n) => n.address))} are its clients`,
@@ -259,7 +259,9 @@ function introText(plan: LabPlan, ns: LabNamespace | null): string {
     `  fib      ECMP over up to ${plan.host.maxPaths} paths, installed into ${table}`,
   ];
   if (plan.mode === 'rr') {
-    lines.push(`  note     a reflector passes on only its best path of a prefix (RFC 4456; Wren does not send ADD-PATH yet), so the host sees one VIP next hop; --mode gateway shows the ECMP set`);
+    lines.push(
+      `  note     a reflector passes on only its best path of a prefix (RFC 4456); this one sends the host its multipath set with ADD-PATH (RFC 7911), so the host has both VIP next hops`,
+    );
   }
   return `${lines.join('\n')}\n\n`;
 }

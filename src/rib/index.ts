@@ -8,6 +8,7 @@ export type { PeerInfo, RestartPhase } from './peer.js';
 export type { PeerDownOptions } from './graceful-restart.js';
 export type { ImportFilter, ImportRoute, ExportFilter, ExportRoute } from './filters.js';
 export type { OutRoute } from './adj-rib-out.js';
+export type { AddPathSendMode } from './add-path-out.js';
 export { maxPrefixNotification, type PrefixLimit, type PrefixLimitReport } from './prefix-limit.js';
 export type { Path, DecisionInput, StaleState } from './path.js';
 export { DEFAULT_LOCAL_PREF } from './path.js';

@@ -2,6 +2,7 @@
 // exchange) and the RIB's own bookkeeping per family (prefix counts, graceful restart phase).
 
 import type { FamilyKey } from '../wire/index.js';
+import type { AddPathSendMode } from './add-path-out.js';
 import type { PrefixLimit } from './prefix-limit.js';
 
 export interface PeerInfo {
@@ -24,6 +25,13 @@ export interface PeerInfo {
    * already put the identifiers in each PrefixList; without them every path has id 0.
    */
   readonly addPath?: ReadonlySet<FamilyKey>;
+  /**
+   * ADD-PATH send was negotiated for these families: the peer said it can receive path ids
+   * (RFC 7911 s4, s5), so it is advertised several paths per prefix, each under its own identifier.
+   */
+  readonly addPathSend?: ReadonlySet<FamilyKey>;
+  /** Which paths go to the peer under ADD-PATH send (default 'ecmp'; add-path-out.ts). */
+  readonly addPathSendMode?: AddPathSendMode;
   /** Both sides announced 4-octet ASNs (RFC 6793); false merges AS4_PATH. Default true. */
   readonly asn4?: boolean;
   /** Weight given to every path from this peer (local to this router; default 0). */

@@ -17,6 +17,7 @@ import {
   type PrefixList,
   type UpdateMessage,
 } from '../wire/index.js';
+import { AddPathOut, offeredPaths, type AddPathSendMode, type AdvertisedPath } from './add-path-out.js';
 import { AdjRibOut, type OutRoute } from './adj-rib-out.js';
 import { sameAttributes, storedAttributes, withoutTypes } from './attributes.js';
 import { DEFAULT_DECISION_OPTIONS } from './decision.js';
@@ -34,7 +35,7 @@ import {
 } from './graceful-restart.js';
 import { inboundCheck, type InboundRejection, type LocalIdentity } from './inbound.js';
 import { OutboundAttributes, mayAdvertise } from './outbound.js';
-import { PathInfo, infoOf, makeRef, toPath, type Path, type PathRef } from './path.js';
+import { PathInfo, infoOf, makeRef, pathIdOf, toPath, type Path, type PathRef } from './path.js';
 import { PeerState, type FamilyState, type PeerInfo } from './peer.js';
 import { checkPrefixLimits, type PrefixLimitReport } from './prefix-limit.js';
 import { ipv4Key, ipv6Key, prefixKeyAfi, prefixKeyFromList, prefixKeyToText, prefixKeyWords, wordsToText, type PrefixKey } from './prefix-key.js';
@@ -45,6 +46,7 @@ import { RouteTable } from './table.js';
 export const LOCAL_PEER_ID = 'local';
 
 const FAMILIES: readonly FamilyKey[] = [IPV4_UNICAST, IPV6_UNICAST];
+const NO_PATHS: readonly AdvertisedPath[] = Object.freeze([]);
 const REJECTION_COUNTER: Record<InboundRejection, 'originatorId' | 'clusterList' | 'asLoop'> = {
   'originator-id': 'originatorId',
   'cluster-list': 'clusterList',
@@ -54,6 +56,8 @@ const REJECTION_COUNTER: Record<InboundRejection, 'originatorId' | 'clusterList'
 export class Rib {
   private readonly peers = new Map<string, PeerState>();
   private readonly out = new Map<string, AdjRibOut>();
+  /** The peers of `out` with ADD-PATH send: a change beside the best path concerns them too. */
+  private readonly addPathOut = new Map<string, AdjRibOut>();
   private readonly v4: RouteTable;
   private readonly v6: RouteTable;
   private readonly selection: SelectionOptions;
@@ -105,7 +109,10 @@ export class Rib {
     } else {
       this.peers.set(info.id, new PeerState(info));
     }
-    this.out.set(info.id, new AdjRibOut());
+    const adj = new AdjRibOut(addPathOutFor(info));
+    this.out.set(info.id, adj);
+    if (adj.addPath) this.addPathOut.set(info.id, adj);
+    else this.addPathOut.delete(info.id);
   }
 
   /** Everything is to be sent to the peer again at the next drain (route refresh, RFC 2918). */
@@ -125,6 +132,7 @@ export class Rib {
     if (!peer) return [];
     peer.up = false;
     this.out.delete(peerId);
+    this.addPathOut.delete(peerId);
     const out: RibDelta[] = [];
     for (const family of FAMILIES) {
       const f = peer.family(family);
@@ -150,6 +158,7 @@ export class Rib {
     if (!peer) return [];
     const out: RibDelta[] = [];
     this.out.delete(peerId);
+    this.addPathOut.delete(peerId);
     for (const family of FAMILIES) this.sweep(peer, family, removeAll, out);
     this.peers.delete(peerId);
     return out;
@@ -240,6 +249,7 @@ export class Rib {
     const table = this.table(p.afi);
     const out: RibDelta[] = [];
     if (table.upsert(p.words, 0, p.length, info)) this.emit(table, out);
+    else this.touched(table, p.words, 0, p.length);
     return out;
   }
 
@@ -248,6 +258,7 @@ export class Rib {
     const table = this.table(p.afi);
     const out: RibDelta[] = [];
     if (table.remove(p.words, 0, p.length, LOCAL_PEER_ID, 0)) this.emit(table, out);
+    else this.touched(table, p.words, 0, p.length);
     return out;
   }
 
@@ -261,7 +272,10 @@ export class Rib {
   reevaluate(): RibDelta[] {
     const out: RibDelta[] = [];
     for (const table of [this.v4, this.v6]) {
-      for (const node of table.trie.nodesAnyOrder()) if (table.refresh(node)) this.emit(table, out);
+      for (const node of table.trie.nodesAnyOrder()) {
+        if (table.refresh(node)) this.emit(table, out);
+        else this.touchedNode(table, node);
+      }
     }
     return out;
   }
@@ -337,12 +351,27 @@ export class Rib {
     }
   }
 
-  /** What is advertised to a peer (computed from the Loc-RIB), in prefix order. */
+  /**
+   * What is advertised to a peer (computed from the Loc-RIB), in prefix order. With ADD-PATH send,
+   * every path of a prefix, with the identifier it was sent under (none yet for a path that the
+   * next drain will send).
+   */
   *adjRibOut(peerId: string): Generator<OutRoute> {
     const peer = this.peers.get(peerId);
     if (!peer?.up) return;
+    const ap = this.out.get(peerId)?.addPath ?? null;
     for (const table of [this.v4, this.v6]) {
+      const multi = ap?.sends(table.afi) ? ap : null;
       for (const node of table.trie.nodesInOrder()) {
+        if (multi) {
+          const key = this.nodeKey(table, node);
+          const prefix = this.nodeText(table, node);
+          for (const p of this.advertised(table, node, peer.info, multi.mode, key, prefix)) {
+            const pathId = multi.pathIdOf(key, p.peerId, p.rxPathId);
+            yield { key, prefix, afi: table.afi, attributes: p.attributes, ...(pathId !== undefined ? { pathId } : {}) };
+          }
+          continue;
+        }
         const r = this.outRoute(table, node, peer.info);
         if (r.attributes) yield r;
       }
@@ -351,20 +380,26 @@ export class Rib {
 
   /**
    * What to send to a peer since the last call: announcements (attributes) and withdrawals
-   * (null). After addPeer() or refreshAdjRibOut(), the whole Adj-RIB-Out (announcements only).
+   * (null). After addPeer() or refreshAdjRibOut(), the whole Adj-RIB-Out (announcements only,
+   * but for ADD-PATH paths no longer there). With ADD-PATH send, entries carry their pathId.
    */
   drainAdjRibOut(peerId: string): OutRoute[] {
     const peer = this.peers.get(peerId);
     const adj = this.out.get(peerId);
     if (!peer || !adj) return [];
     const work = adj.take();
-    if (work.full) return [...this.adjRibOut(peerId)];
+    const ap = adj.addPath;
+    if (work.full) return ap ? this.fullAddPath(peer.info, ap) : [...this.adjRibOut(peerId)];
     const out: OutRoute[] = [];
     for (const key of work.keys) {
       const table = this.table(prefixKeyAfi(key));
       const len = prefixKeyWords(key, this.scratch);
       const node = table.trie.find(this.scratch, 0, len);
-      if (node >= 0 && table.trie.valueAt(node) !== null) out.push(this.outRoute(table, node, peer.info));
+      const present = node >= 0 && table.trie.valueAt(node) !== null;
+      if (ap?.sends(table.afi)) {
+        const prefix = prefixKeyToText(key);
+        ap.update(key, prefix, table.afi, present ? this.advertised(table, node, peer.info, ap.mode, key, prefix) : NO_PATHS, out);
+      } else if (present) out.push(this.outRoute(table, node, peer.info));
       else out.push({ key, prefix: prefixKeyToText(key), afi: table.afi, attributes: null });
     }
     return out;
@@ -420,6 +455,7 @@ export class Rib {
       const changed = table.remove(list.words, i * w, list.lengths[i]!, id, list.pathIds ? list.pathIds[i]! : 0);
       if (table.last.previous !== null) f.count--;
       if (changed) this.emit(table, out);
+      else if (this.addPathOut.size !== 0) this.touched(table, list.words, i * w, list.lengths[i]!);
     }
   }
 
@@ -452,6 +488,7 @@ export class Rib {
         if (r === null) {
           peer.rejected.policy++;
           if (table.remove(list.words, i * w, list.lengths[i]!, info.id, pathId)) this.emit(table, out);
+          else if (this.addPathOut.size !== 0) this.touched(table, list.words, i * w, list.lengths[i]!);
           if (table.last.previous !== null) f.count--;
           continue;
         }
@@ -468,6 +505,7 @@ export class Rib {
       const changed = table.upsert(list.words, i * w, list.lengths[i]!, makeRef(path, pathId));
       if (table.last.previous === null) f.count++;
       if (changed) this.emit(table, out);
+      else if (this.addPathOut.size !== 0) this.touched(table, list.words, i * w, list.lengths[i]!);
     }
   }
 
@@ -479,6 +517,7 @@ export class Rib {
     const removed = { n: 0 };
     for (const node of table.trie.nodesAnyOrder()) {
       if (table.transform(node, peer.info.id, fn, removed)) this.emit(table, out);
+      else if (this.addPathOut.size !== 0) this.touchedNode(table, node);
     }
     f.count -= removed.n;
   }
@@ -500,24 +539,89 @@ export class Rib {
       removed: hopDifference(c.newHops, c.oldHops),
     });
     if (c.newBest !== c.oldBest && this.out.size > 0) {
+      const addPath = this.addPathOut.size !== 0;
       for (const [peerId, adj] of this.out) {
+        if (addPath && adj.addPath?.sends(afi)) {
+          adj.mark(key);
+          continue;
+        }
         const peer = this.peers.get(peerId)!.info;
         const before = this.exportOf(c.oldBest, peer, key, prefix, null);
         const after = this.exportOf(c.newBest, peer, key, prefix, best);
         if (before === after || (before && after && sameAttributes(before, after))) continue;
         adj.mark(key);
       }
+    } else if (this.addPathOut.size !== 0) {
+      this.touch(afi, key);
     }
   }
 
-  /** What a peer is advertised for a best path: the outbound rules, then the export filter. */
-  private exportOf(best: PathRef | null, peer: PeerInfo, key: PrefixKey, prefix: string, path: Path | null): readonly PathAttribute[] | null {
-    if (!best) return null;
-    const info = infoOf(best);
+  /** After a change that left best path and next hops alone: ADD-PATH peers may see it still. */
+  private touched(table: RouteTable, words: ArrayLike<number>, base: number, len: number): void {
+    if (this.addPathOut.size === 0 || !table.last.touched) return;
+    this.touch(table.afi, table.afi === 1 ? ipv4Key(words[base]!, len) : ipv6Key(words, base, len));
+  }
+
+  private touchedNode(table: RouteTable, node: number): void {
+    if (this.addPathOut.size === 0 || !table.last.touched) return;
+    this.touch(table.afi, this.nodeKey(table, node));
+  }
+
+  private touch(afi: 1 | 2, key: PrefixKey): void {
+    for (const adj of this.addPathOut.values()) if (adj.addPath!.sends(afi)) adj.mark(key);
+  }
+
+  /**
+   * The paths of a prefix a peer with ADD-PATH send is advertised: those its mode offers, each
+   * through the outbound rules (RFC 4456 reflection, never back to its source) and the export
+   * filter, as the best path is without ADD-PATH.
+   */
+  private advertised(table: RouteTable, node: number, peer: PeerInfo, mode: AddPathSendMode, key: PrefixKey, prefix: string): readonly AdvertisedPath[] {
+    const offered = offeredPaths(table.pathsAt(node), table.multipathAt(node), mode, this.selection);
+    const limit = typeof mode === 'object' ? mode.best : offered.length;
+    const out: AdvertisedPath[] = [];
+    for (const ref of offered) {
+      if (out.length >= limit) break;
+      const attributes = this.exportOf(ref, peer, key, prefix, null);
+      if (attributes) out.push({ peerId: infoOf(ref).source.id, rxPathId: pathIdOf(ref), attributes });
+    }
+    return out;
+  }
+
+  /**
+   * The whole Adj-RIB-Out of a peer with ADD-PATH send: families without it as adjRibOut() gives
+   * them; those with it compared with what was sent (identifiers kept, everything announced
+   * again, paths and prefixes no longer there withdrawn by identifier).
+   */
+  private fullAddPath(peer: PeerInfo, ap: AddPathOut): OutRoute[] {
+    const out: OutRoute[] = [];
+    const seen = new Set<PrefixKey>();
+    for (const table of [this.v4, this.v6]) {
+      const multi = ap.sends(table.afi);
+      for (const node of table.trie.nodesInOrder()) {
+        if (!multi) {
+          const r = this.outRoute(table, node, peer);
+          if (r.attributes) out.push(r);
+          continue;
+        }
+        const key = this.nodeKey(table, node);
+        const prefix = this.nodeText(table, node);
+        seen.add(key);
+        ap.update(key, prefix, table.afi, this.advertised(table, node, peer, ap.mode, key, prefix), out, true);
+      }
+    }
+    ap.withdrawExcept(seen, out);
+    return out;
+  }
+
+  /** What a peer is advertised for a path (the best one without ADD-PATH): the outbound rules, then the export filter. */
+  private exportOf(ref: PathRef | null, peer: PeerInfo, key: PrefixKey, prefix: string, path: Path | null): readonly PathAttribute[] | null {
+    if (!ref) return null;
+    const info = infoOf(ref);
     if (!mayAdvertise(info, peer)) return null;
     const attrs = this.outbound.for(info, peer);
     const filter = this.exportFilter;
-    return filter ? filter({ key, prefix, path: path ?? toPath(best, prefix), attributes: attrs }, peer) : attrs;
+    return filter ? filter({ key, prefix, path: path ?? toPath(ref, prefix), attributes: attrs }, peer) : attrs;
   }
 
   private outRoute(table: RouteTable, node: number, peer: PeerInfo): OutRoute {
@@ -558,6 +662,13 @@ export class Rib {
     const len = table.trie.keyAt(node, this.scratch);
     return wordsToText(table.afi, this.scratch, 0, len);
   }
+}
+
+/** ADD-PATH send state for a peer that negotiated it for IPv4 or IPv6 unicast. */
+function addPathOutFor(info: PeerInfo): AddPathOut | null {
+  const families = info.addPathSend;
+  if (!families || !(families.has(IPV4_UNICAST) || families.has(IPV6_UNICAST))) return null;
+  return new AddPathOut(families, info.addPathSendMode ?? 'ecmp');
 }
 
 function parseOrThrow(prefix: string): { afi: 1 | 2; words: number[]; length: number } {

@@ -28,6 +28,12 @@ export interface LastChange {
   newHops: readonly string[];
   /** The path of the same peer and id that the change replaced or removed, null for a new path. */
   previous: PathRef | null;
+  /**
+   * The prefix's paths changed, whether or not its best path and next hops did (a path beside
+   * the best came, went or changed): what ADD-PATH send, which advertises more than the best
+   * path, needs to know. Set by every upsert/remove/transform/refresh.
+   */
+  touched: boolean;
   /** The prefix changed: its length and masked address words. */
   len: number;
   readonly words: Uint32Array;
@@ -55,7 +61,7 @@ export function hopsOf(slot: Slot): readonly string[] {
 
 export class RouteTable {
   readonly trie: PrefixTrie<Slot>;
-  readonly last: LastChange = { oldBest: null, newBest: null, oldHops: NONE, newHops: NONE, previous: null, len: 0, words: new Uint32Array(4) };
+  readonly last: LastChange = { oldBest: null, newBest: null, oldHops: NONE, newHops: NONE, previous: null, touched: false, len: 0, words: new Uint32Array(4) };
   /** Paths stored, all peers. */
   paths = 0;
   private readonly scratch: Uint32Array;
@@ -81,6 +87,7 @@ export class RouteTable {
     const info = infoOf(ref);
     const id = pathIdOf(ref);
     this.last.previous = null;
+    this.last.touched = true;
     const node = this.trie.find(words, base, len);
     const slot = node < 0 ? null : this.trie.valueAt(node);
     if (slot === null) {
@@ -94,7 +101,10 @@ export class RouteTable {
     if (i >= 0) {
       const old = paths[i]!;
       this.last.previous = old;
-      if (equivalent(infoOf(old), info)) return false;
+      if (equivalent(infoOf(old), info)) {
+        this.last.touched = false;
+        return false;
+      }
       if (paths.length === 1) {
         this.trie.setValue(node, ref);
         return this.changed(words, base, len, old, singleHops(infoOf(old)), ref, singleHops(info));
@@ -109,6 +119,7 @@ export class RouteTable {
   /** Removes the path of a peer and id from a prefix. Returns true when best or next hops changed. */
   remove(words: ArrayLike<number>, base: number, len: number, peerId: string, pathId: number): boolean {
     this.last.previous = null;
+    this.last.touched = false;
     const node = this.trie.find(words, base, len);
     const slot = node < 0 ? null : this.trie.valueAt(node);
     if (slot === null) return false;
@@ -116,6 +127,7 @@ export class RouteTable {
     const i = indexOf(paths, peerId, pathId);
     if (i < 0) return false;
     this.last.previous = paths[i]!;
+    this.last.touched = true;
     this.paths--;
     return this.reselect(node, words, base, len, bestOf(slot), hopsOf(slot), copyWith(paths, i, null));
   }
@@ -126,6 +138,7 @@ export class RouteTable {
    * changed; removed paths are counted in `removed`.
    */
   transform(node: number, peerId: string, fn: (p: PathInfo) => PathInfo | null | undefined, removed: { n: number }): boolean {
+    this.last.touched = false;
     const slot = this.trie.valueAt(node);
     if (slot === null) return false;
     const paths = pathsOf(slot);
@@ -147,16 +160,19 @@ export class RouteTable {
       }
     }
     if (kept === null) return false;
+    this.last.touched = true;
     const len = this.trie.keyAt(node, this.scratch);
     return this.reselect(node, this.scratch, 0, len, bestOf(slot), hopsOf(slot), kept);
   }
 
   /** Chooses again (after an IGP metric change, say). Returns true when best or next hops changed. */
   refresh(node: number): boolean {
+    this.last.touched = false;
     const slot = this.trie.valueAt(node);
     if (slot === null) return false;
     const paths = pathsOf(slot);
     if (paths.length < 2) return false;
+    this.last.touched = true;
     const len = this.trie.keyAt(node, this.scratch);
     return this.reselect(node, this.scratch, 0, len, bestOf(slot), hopsOf(slot), paths.slice());
   }
@@ -170,6 +186,11 @@ export class RouteTable {
   bestAt(node: number): PathRef | null {
     const slot = this.trie.valueAt(node);
     return slot === null ? null : bestOf(slot);
+  }
+
+  /** The prefix has a multipath set of two paths or more (else the best path is the set). */
+  multipathAt(node: number): boolean {
+    return this.trie.valueAt(node) instanceof Dest;
   }
 
   hopsAt(node: number): readonly string[] {

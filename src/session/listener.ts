@@ -3,6 +3,7 @@
 
 import { createServer, type Server, type Socket } from 'node:net';
 import { normaliseAddress } from './connection.js';
+import { setMd5 } from './sockopt.js';
 
 export interface ListenOptions {
   /** Address to bind; '::' (all, dual-stack) by default. */
@@ -16,8 +17,22 @@ export type AcceptHandler = (socket: Socket, remoteAddress: string) => boolean;
 
 export class BgpListener {
   private server: Server | null = null;
+  /** TCP-MD5 keys per peer address (RFC 2385), set on the listening socket. */
+  private readonly md5Keys = new Map<string, string>();
 
   constructor(private readonly accept: AcceptHandler) {}
+
+  /**
+   * The TCP-MD5 key for connections from `peer` ('' or undefined removes it). Kept, and applied
+   * to the listening socket now or as soon as it listens: the kernel checks SYNs against it, and
+   * accepted connections inherit it. Throws when the key cannot be set (no native shim).
+   */
+  setPeerKey(peer: string, key: string | undefined): void {
+    const had = this.md5Keys.has(peer);
+    if (key) this.md5Keys.set(peer, key);
+    else this.md5Keys.delete(peer);
+    if (this.server?.listening && (key || had)) setMd5(this.server, peer, key ?? '');
+  }
 
   async listen(options: ListenOptions = {}): Promise<{ address: string; port: number }> {
     const server = createServer({ noDelay: true }, (socket) => {
@@ -30,6 +45,13 @@ export class BgpListener {
       server.once('error', reject);
       server.listen({ host: options.address ?? '::', port: options.port ?? 179, ipv6Only: false }, () => {
         server.off('error', reject);
+        try {
+          for (const [peer, key] of this.md5Keys) setMd5(server, peer, key);
+        } catch (err) {
+          server.close();
+          reject(err as Error);
+          return;
+        }
         resolve();
       });
     });

@@ -36,6 +36,7 @@ import {
 } from '../wire/index.js';
 import type { Clock, TimerHandle } from './clock.js';
 import { BgpConnection } from './connection.js';
+import { preparedSocket, setTtl } from './sockopt.js';
 
 export interface PeerTransport {
   /** Remote address and port to connect to (port 179 by default). */
@@ -48,6 +49,13 @@ export interface PeerTransport {
   readonly passive?: boolean;
   /** Seconds to wait for a TCP connection before ConnectRetry handling takes over. */
   readonly connectTimeout?: number;
+  /** TTL of what we send (eBGP multihop); the system default when absent. Needs the native shim. */
+  readonly ttl?: number;
+  /**
+   * TCP-MD5 key (RFC 2385) for our own connections; needs the native shim. Incoming connections
+   * get it from the listener (BgpListener.setPeerKey), which the owner of the listener sets.
+   */
+  readonly md5Key?: string;
 }
 
 export interface PeerDownInfo {
@@ -195,6 +203,14 @@ export class PeerSession {
    * taken as the session's connection, held for collision detection, or refused.
    */
   acceptSocket(socket: Socket): void {
+    const ttl = this.options.transport.ttl;
+    if (ttl !== undefined) {
+      try {
+        setTtl(socket, this.options.transport.address, ttl);
+      } catch (err) {
+        this.options.logger.warn({ err: (err as Error).message }, 'could not set the TTL of an incoming connection');
+      }
+    }
     const conn = this.newConnection(socket, 'incoming');
     const s = this.fsm.state;
     if (s === 'Idle' || !this.listening) {
@@ -454,13 +470,28 @@ export class PeerSession {
   private openConnection(): void {
     const t = this.options.transport;
     if (this.connecting) return;
-    const socket = connect({
+    const target = {
       host: t.address,
       port: t.port ?? 179,
       ...(t.localAddress ? { localAddress: t.localAddress } : {}),
       ...(t.localPort ? { localPort: t.localPort } : {}),
       noDelay: true,
-    });
+    };
+    let socket: Socket;
+    if (t.ttl === undefined && !t.md5Key) {
+      socket = connect(target);
+    } else {
+      // TTL and MD5 key go on the socket before its SYN (src/session/sockopt.ts).
+      try {
+        socket = preparedSocket({ peer: t.address, ...(t.ttl !== undefined ? { ttl: t.ttl } : {}), ...(t.md5Key ? { md5Key: t.md5Key } : {}) });
+      } catch (err) {
+        this.lastError = `connect: ${(err as Error).message}`;
+        // Queued behind the event being handled (dispatch does not re-enter).
+        this.dispatch({ type: 'TcpConnectionFails', now: this.now() });
+        return;
+      }
+      socket.connect(target);
+    }
     this.connecting = socket;
     const fail = (err?: Error) => {
       if (this.connecting !== socket) return;

@@ -43,11 +43,11 @@ describe('wren check-config', () => {
   });
 
   it('prints warnings but passes', async () => {
-    const file = tempFile('localAsn: 64512\nrouterId: 10.0.0.1\npeers:\n  - address: 10.0.0.2\n    remoteAsn: 1\n    passwordEnv: PEER_PW\n');
+    const file = tempFile('localAsn: 64512\nrouterId: 10.0.0.1\npeers:\n  - listenRange: 10.0.0.0/24\n    remoteAsn: 1\n    passwordEnv: PEER_PW\n');
     const r = await check(file, { quiet: true });
     expect(r.status).toBe(0);
     expect(r.out).toBe('');
-    expect(r.err).toMatch(/:6:18: peers\[0\]\.passwordEnv: warning: kept but not applied yet/);
+    expect(r.err).toMatch(/:6:18: peers\[0\]\.passwordEnv: warning: not applied: TCP-MD5 is set per peer address/);
     expect(r.err).not.toMatch(/PEER_PW[^"]/);
   });
 

@@ -1,5 +1,5 @@
 // Good configurations: what they read as (defaults filled in, values normalised), the examples
-// shipped in docs/examples, warnings for settings kept but not applied, and reading files.
+// shipped in docs/examples, warnings for settings that cannot be applied, and reading files.
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -182,15 +182,15 @@ peers:
     ]);
   });
 
-  it('warns about settings it keeps but cannot apply yet, naming the line', () => {
+  it('keeps multihop and a password reference; warns, naming the line, about a password on a listen range', () => {
     const r = parseConfig(`${minimal}peers:\n  - address: 192.0.2.1\n    remoteAsn: 65000\n    multihop: 2\n    passwordFile: /etc/wren/peer.key\n`, 'w.yaml');
     expect(r.ok).toBe(true);
-    const lines = r.warnings.map(formatConfigError);
-    expect(lines).toEqual([
-      'w.yaml:6:15: peers[0].multihop: warning: kept but not applied yet: sessions use the system default TTL',
-      expect.stringMatching(/^w\.yaml:7:19: peers\[0\]\.passwordFile: warning: kept but not applied yet: TCP-MD5 \(RFC 2385\)/),
-    ]);
+    expect(r.warnings).toEqual([]);
     if (r.ok) expect(r.config.peers[0]).toMatchObject({ multihop: 2, password: { file: '/etc/wren/peer.key' } });
+    const d = parseConfig(`${minimal}peers:\n  - listenRange: 192.0.2.0/24\n    remoteAsn: 65000\n    passwordFile: /etc/wren/peer.key\n`, 'w.yaml');
+    expect(d.warnings.map(formatConfigError)).toEqual([
+      expect.stringMatching(/^w\.yaml:6:19: peers\[0\]\.passwordFile: warning: not applied: TCP-MD5 is set per peer address, not for a listen range/),
+    ]);
   });
 
   it('never puts a password into the configuration, only where to find it', () => {

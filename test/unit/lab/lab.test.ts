@@ -64,7 +64,7 @@ describe('lab topology (gateway mode)', () => {
 });
 
 describe('lab topology (rr mode)', () => {
-  it('the host, a reflector client, learns every block through the reflector and one VIP path', async () => {
+  it('the host, a reflector client, learns every block through the reflector and both VIP paths (ADD-PATH)', async () => {
     const { lab, table } = await start('127.0.92', { mode: 'rr', nodes: 4, blocks: 1 });
     expect(lab.host.peerStates().map((p) => [p.address, p.type])).toEqual([['127.0.92.1', 'ibgp']]);
     expect(lab.reflector.peerStates().filter((p) => p.state === 'Established')).toHaveLength(5);
@@ -73,13 +73,24 @@ describe('lab topology (rr mode)', () => {
       expect(r.nextHops).toEqual([n.address]);
       expect(r.best.peerId).toBe('127.0.92.1');
     }
-    expect(lab.host.route(VIP)!.nextHops).toEqual(['127.0.92.11']);
+    // Both paths come from the reflector, told apart by their ADD-PATH ids.
+    expect([...lab.host.route(VIP)!.nextHops].sort()).toEqual(['127.0.92.11', '127.0.92.12']);
+    expect(lab.host.explain(VIP)!.candidates.map((c) => [c.path.peerId, c.path.pathId]).sort()).toEqual([
+      ['127.0.92.1', 1],
+      ['127.0.92.1', 2],
+    ]);
     expect(lab.reflector.route(VIP)!.pathCount).toBe(2);
-    expect(await table.list()).toHaveLength(5);
-    // The VIP's best node goes: the reflector passes on the other path.
+    const installed = await table.list();
+    expect(installed).toHaveLength(5);
+    expect(hops(installed, VIP)).toEqual(['127.0.92.11', '127.0.92.12']);
+    // A VIP node goes: the set shrinks, whichever path was best.
     await lab.nodeDown(1);
     expect(await lab.waitConverged(5000)).toBe(true);
     expect(lab.host.route(VIP)!.nextHops).toEqual(['127.0.92.12']);
+    expect(hops(await table.list(), VIP)).toEqual(['127.0.92.12']);
+    await lab.nodeUp(1);
+    expect(await lab.waitConverged(8000)).toBe(true);
+    expect(hops(await table.list(), VIP)).toEqual(['127.0.92.11', '127.0.92.12']);
   });
 });
 
@@ -113,6 +124,19 @@ describe('wren lab', () => {
     expect(j.converged.routes.routes.find((r) => r.prefix === VIP)!.nextHops).toEqual(['127.0.94.11', '127.0.94.12']);
     expect(j.afterNodeDown.node).toBe(2);
     expect(hops(j.afterNodeDown.fib, VIP)).toEqual(['127.0.94.11']);
+  });
+
+  it('--mode rr: the reflector sends the host both VIP paths (ADD-PATH), and node-2 going down shrinks the set', async () => {
+    const { code, out, err } = await run({ base: '127.0.97', mode: 'rr' });
+    expect(err).toBe('');
+    expect(code).toBe(0);
+    expect(out).toContain('wren lab (rr mode)');
+    expect(out).toContain('ADD-PATH (RFC 7911)');
+    const [before, after] = out.split('== node-2 goes down');
+    expect(before).toMatch(/^10\.96\.0\.10\/32 +127\.0\.97\.11 +127\.0\.97\.1 +- +installed\n +127\.0\.97\.12 +127\.0\.97\.1\n/m);
+    expect(before).toContain('10.96.0.10 proto wren metric 0\n\tnexthop via 127.0.97.11 weight 1\n\tnexthop via 127.0.97.12 weight 1\n');
+    expect(before).toContain("The reflector's paths of the VIP: it passes its ECMP set on to the host (ADD-PATH)");
+    expect(after).toContain('10.96.0.10 via 127.0.97.11 proto wren metric 0\n');
   });
 
   it('--follow takes commands until quit', async () => {

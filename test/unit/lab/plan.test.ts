@@ -43,7 +43,7 @@ describe('makePlan', () => {
 });
 
 describe('expectedRoutes', () => {
-  it('is every block of a running node, and the VIP from the running VIP nodes (one of them in rr mode)', () => {
+  it('is every block of a running node, and the VIP from the running VIP nodes (in rr mode too: ADD-PATH)', () => {
     const p = makePlan({ base: '127.0.50' });
     const all = expectedRoutes(p, new Set([1, 2, 3]));
     expect(all.get('10.96.0.10/32')).toEqual({ nextHops: ['127.0.50.11', '127.0.50.12'] });
@@ -53,7 +53,7 @@ describe('expectedRoutes', () => {
     expect(without2.has('10.244.0.128/26')).toBe(false);
     expect(expectedRoutes(p, new Set([3])).has('10.96.0.10/32')).toBe(false);
     const rr = makePlan({ base: '127.0.50', mode: 'rr' });
-    expect(expectedRoutes(rr, new Set([1, 2, 3])).get('10.96.0.10/32')).toEqual({ nextHops: ['127.0.50.11', '127.0.50.12'], oneOf: true });
+    expect(expectedRoutes(rr, new Set([1, 2, 3])).get('10.96.0.10/32')).toEqual({ nextHops: ['127.0.50.11', '127.0.50.12'] });
   });
 });
 
