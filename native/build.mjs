@@ -1,6 +1,6 @@
-// The `npm install` hook (package.json "install"): builds the rtnetlink shim, native/netlink.c ->
+// The `npm install` hook (package.json "install"): builds the native shim (rtnetlink; TCP-MD5 and TTL socket options), native/*.c ->
 // build/Release/wren_netlink.node, with node-gyp. It never fails the install: Wren works without the shim (it writes the FIB through
-// `ip -batch`), so a failed build prints one line and exits 0. The full node-gyp output goes to
+// `ip -batch`; TCP-MD5 passwords and multihop TTL are then not available), so a failed build prints one line and exits 0. The full node-gyp output goes to
 // build/native-build.log.
 //
 // An explicit "install" script stops npm from running `node-gyp rebuild` on its own for binding.gyp,
@@ -14,7 +14,7 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const fallback = 'Wren will write the kernel FIB with `ip -batch` instead';
+const fallback = 'Wren will write the kernel FIB with `ip -batch` instead, and TCP-MD5 passwords and multihop TTL are not available';
 
 function say(line) {
   process.stdout.write(`wren: ${line}\n`);
@@ -35,8 +35,8 @@ function nodedirArgs() {
 }
 
 function main() {
-  if (process.platform !== 'linux') return say(`rtnetlink shim not built (not Linux); ${fallback}.`);
-  if (process.env.WREN_SKIP_NATIVE) return say(`rtnetlink shim not built (WREN_SKIP_NATIVE is set); ${fallback}.`);
+  if (process.platform !== 'linux') return say(`native shim not built (not Linux); ${fallback}.`);
+  if (process.env.WREN_SKIP_NATIVE) return say(`native shim not built (WREN_SKIP_NATIVE is set); ${fallback}.`);
   const [command, prefix] = nodeGyp();
   const res = spawnSync(command, [...prefix, 'rebuild', ...nodedirArgs()], { cwd: root, encoding: 'utf8', timeout: 300_000 });
   const log = `${res.stdout ?? ''}${res.stderr ?? ''}${res.error ? `\n${res.error.message}\n` : ''}`;
@@ -46,8 +46,8 @@ function main() {
   } catch {
     // The log is a courtesy.
   }
-  if (res.status === 0 && existsSync(join(root, 'build', 'Release', 'wren_netlink.node'))) return say('rtnetlink shim built (build/Release/wren_netlink.node).');
-  return say(`rtnetlink shim not built (${reason(res, log).slice(0, 160)}); ${fallback}. Details: build/native-build.log`);
+  if (res.status === 0 && existsSync(join(root, 'build', 'Release', 'wren_netlink.node'))) return say('native shim built (build/Release/wren_netlink.node): rtnetlink, TCP-MD5, TTL.');
+  return say(`native shim not built (${reason(res, log).slice(0, 160)}); ${fallback}. Details: build/native-build.log`);
 }
 
 /** The line of node-gyp's output that says what went wrong: the compiler's or make's words first. */
@@ -61,6 +61,6 @@ function reason(res, log) {
 try {
   main();
 } catch (err) {
-  say(`rtnetlink shim not built (${err instanceof Error ? err.message : String(err)}); ${fallback}.`);
+  say(`native shim not built (${err instanceof Error ? err.message : String(err)}); ${fallback}.`);
 }
 process.exitCode = 0;
