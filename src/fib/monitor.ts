@@ -137,8 +137,13 @@ export class FibMonitor extends EventEmitter<FibMonitorEvents> {
     if (options.ref === false) child.unref();
     this.stop = async () => {
       stopping = true;
+      // An unref'd child does not keep Node alive while we wait for it to go: without this, a
+      // daemon with nothing else left to wait on exits in the middle of its stop.
+      child.ref();
+      const keepAlive = setTimeout(() => undefined, 10_000);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
+      clearTimeout(keepAlive);
     };
     await subscribed(child.pid);
   }

@@ -78,3 +78,32 @@ export function duplicatePrefixes(routes: readonly KernelRoute[]): string[] {
   for (const r of routes) if (r.prefix !== 'fe80::/64') seen.set(r.prefix, (seen.get(r.prefix) ?? 0) + 1);
   return [...seen].filter(([, c]) => c > 1).map(([p]) => p);
 }
+
+export interface TableSample {
+  /** ms since the watch started. */
+  readonly t: number;
+  readonly routes: readonly KernelRoute[];
+}
+
+/**
+ * Polls `ip -j route show` (both families, or one) as fast as it answers until `stop()`, which
+ * returns every sample: what the table held while something else happened (a restart).
+ */
+export function watchTable(ns: Netns, family: 'ipv4' | 'ipv6' | 'all' = 'all'): { stop(): Promise<TableSample[]> } {
+  const samples: TableSample[] = [];
+  const t0 = Date.now();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      samples.push({ t: Date.now() - t0, routes: await kernelRoutes(ns, family) });
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return {
+    async stop() {
+      running = false;
+      await loop;
+      return samples;
+    },
+  };
+}
