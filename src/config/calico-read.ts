@@ -17,6 +17,7 @@
 
 import * as z from 'zod';
 import { configError, issuesToErrors, sortErrors, type ConfigError } from './errors.js';
+import { val } from './schema.js';
 import { addressText, asn, boolean, integer, ipAddress, networkOf, ok, parsePrefixValue, port, show, fail, type ValueParser } from './values.js';
 import { readYaml, type PathSegment, type SourceDocument } from './yaml-source.js';
 
@@ -78,15 +79,6 @@ export interface CalicoResources {
 export type CalicoReadResult = { readonly ok: true; readonly resources: CalicoResources } | { readonly ok: false; readonly errors: readonly ConfigError[] };
 
 export const CALICO_API_VERSIONS = ['projectcalico.org/v3', 'crd.projectcalico.org/v1'];
-
-function val<T>(p: ValueParser<T>) {
-  return z.unknown().transform((v, ctx): T => {
-    const r = v === undefined ? fail(`is required: expected ${p.expected}`) : p.parse(v);
-    if (r.ok) return r.value;
-    ctx.addIssue({ code: 'custom', message: r.message, input: v });
-    return z.NEVER;
-  });
-}
 
 const str: ValueParser<string> = { expected: 'a string', parse: (v) => (typeof v === 'string' ? ok(v) : fail(`expected a string, got ${show(v)}`)) };
 

@@ -86,7 +86,7 @@ function unknownKeyMessage(key: string, known: readonly string[], hints: Readonl
 }
 
 /** A scalar read by a ValueParser; absent is "is required" unless made .optional() / .default(). */
-function val<T>(p: ValueParser<T>) {
+export function val<T>(p: ValueParser<T>) {
   return z.unknown().transform((v, ctx): T => {
     const r = v === undefined ? fail(`is required: expected ${p.expected}`) : p.parse(v);
     if (r.ok) return r.value;

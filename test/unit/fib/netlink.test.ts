@@ -5,56 +5,18 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NetlinkFib, loadNetlinkShim, openKernelFib, readHostAddresses, type FibChange, type FibRoute } from '../../../src/fib/index.js';
+import { NetlinkFib, loadNetlinkShim, openKernelFib, readHostAddresses, type FibChange } from '../../../src/fib/index.js';
 import { skipTitle } from '../../helpers/until.js';
-import { V4, V6, describeFibCompliance, type FibTestEnv } from './compliance.js';
-import { NEAR_DEV, createTestNetwork, kernelUnavailable, sweepStaleNamespaces, type TestNetwork } from './netns.js';
+import { V4, V6, describeFibCompliance } from './compliance.js';
+import { createTestNetwork, kernelTestEnv, probeKernel, type TestNetwork } from './netns.js';
 
 const run = promisify(execFile);
-
-async function probe(): Promise<string | null> {
-  const why = kernelUnavailable();
-  if (why) return why;
+const skip = await probeKernel(() => {
   const shim = loadNetlinkShim();
-  if (!shim.ok) return shim.reason;
-  try {
-    await sweepStaleNamespaces();
-    const net = await createTestNetwork();
-    await net.remove();
-    return null;
-  } catch (err) {
-    return `ip netns does not work here: ${(err as Error).message}`;
-  }
-}
+  return shim.ok ? null : shim.reason;
+});
 
-const skip = await probe();
-
-function parseRoutes(json: string): FibRoute[] {
-  const rows = JSON.parse(json.trim() || '[]') as { dst: string; gateway?: string }[];
-  return rows.map((r) => ({ prefix: r.dst.includes('/') ? r.dst : `${r.dst}/${r.dst.includes(':') ? 128 : 32}`, nextHops: r.gateway ? [{ address: r.gateway }] : [] }));
-}
-
-describeFibCompliance(
-  'kernel via rtnetlink (native shim) in a network namespace',
-  async (): Promise<FibTestEnv> => {
-    const net = await createTestNetwork();
-    return {
-      dev: NEAR_DEV,
-      v4: V4,
-      v6: V6,
-      open: (options) => NetlinkFib.open({ ...options, netns: net.ns }),
-      addForeign: async (prefix, via, metric = 0) => {
-        await net.ip('route', 'add', prefix, 'via', via, 'proto', 'static', 'metric', String(metric));
-      },
-      foreign: async () => [
-        ...parseRoutes(await net.ip('-json', '-4', 'route', 'show', 'proto', 'static')),
-        ...parseRoutes(await net.ip('-json', '-6', 'route', 'show', 'proto', 'static')),
-      ],
-      close: () => net.remove(),
-    };
-  },
-  skip,
-);
+describeFibCompliance('kernel via rtnetlink (native shim) in a network namespace', () => kernelTestEnv((options, ns) => NetlinkFib.open({ ...options, netns: ns })), skip);
 
 function v4Prefix(i: number): string {
   return `10.${100 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`;

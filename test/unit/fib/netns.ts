@@ -6,7 +6,8 @@
 
 import { execFile, execFileSync } from 'node:child_process';
 import { promisify } from 'node:util';
-import { V4, V6 } from './compliance.js';
+import type { FibBackend, FibRoute, FibTableOptions } from '../../../src/fib/index.js';
+import { V4, V6, type FibTestEnv } from './compliance.js';
 
 const run = promisify(execFile);
 const PREFIX = 'wren-fib-';
@@ -99,5 +100,43 @@ export async function createTestNetwork(): Promise<TestNetwork> {
       await remove();
       process.off('exit', onExit);
     },
+  };
+}
+
+/** Root and working namespaces (and whatever `extra` checks), or the reason why not, for skipped tests' titles. */
+export async function probeKernel(extra?: () => string | null): Promise<string | null> {
+  const why = kernelUnavailable() ?? extra?.() ?? null;
+  if (why) return why;
+  try {
+    await sweepStaleNamespaces();
+    const net = await createTestNetwork();
+    await net.remove();
+    return null;
+  } catch (err) {
+    return `ip netns does not work here: ${(err as Error).message}`;
+  }
+}
+
+function parseStaticRoutes(json: string): FibRoute[] {
+  const rows = JSON.parse(json.trim() || '[]') as { dst: string; gateway?: string }[];
+  return rows.map((r) => ({ prefix: r.dst.includes('/') ? r.dst : `${r.dst}/${r.dst.includes(':') ? 128 : 32}`, nextHops: r.gateway ? [{ address: r.gateway }] : [] }));
+}
+
+/** The compliance suite's environment in a fresh test network, with the backend `open` makes. */
+export async function kernelTestEnv(open: (options: FibTableOptions, ns: string) => Promise<FibBackend>): Promise<FibTestEnv> {
+  const net = await createTestNetwork();
+  return {
+    dev: NEAR_DEV,
+    v4: V4,
+    v6: V6,
+    open: (options) => open(options ?? {}, net.ns),
+    addForeign: async (prefix, via, metric = 0) => {
+      await net.ip('route', 'add', prefix, 'via', via, 'proto', 'static', 'metric', String(metric));
+    },
+    foreign: async () => [
+      ...parseStaticRoutes(await net.ip('-json', '-4', 'route', 'show', 'proto', 'static')),
+      ...parseStaticRoutes(await net.ip('-json', '-6', 'route', 'show', 'proto', 'static')),
+    ],
+    close: () => net.remove(),
   };
 }
