@@ -8,26 +8,18 @@
 // RTNL lock taken (the trie is walked under RCU), though the walk costs ~55 ms of kernel time at
 // 1,000,000 routes.
 
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readlinkSync, statSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { ipCommand, processAlive } from '../src/lab/netns.js';
 import { ROUTE_BLOCK, sleep } from './fib-common.js';
 
-const run = promisify(execFile);
 export const NETNS_PREFIX = 'wrenbench-';
 export const NEAR_DEV = 'wbench0';
 const FAR_DEV = 'wbench1';
 export const LOCAL = '10.255.0.1';
 export const HOPS = ['10.255.0.2', '10.255.0.3', '10.255.0.4', '10.255.0.5'] as const;
 
-export async function ip(...args: string[]): Promise<string> {
-  try {
-    return (await run('ip', args, { encoding: 'utf8', maxBuffer: 1 << 30 })).stdout;
-  } catch (err) {
-    const e = err as Error & { stderr?: string };
-    throw new Error(`ip ${args.join(' ')}: ${(e.stderr ?? '').trim() || e.message}`);
-  }
-}
+export const ip = (...args: string[]): Promise<string> => ipCommand(args, { maxBuffer: 1 << 30 });
 
 /** Why the benchmark cannot run here, or null. */
 export function unavailable(): string | null {
@@ -41,14 +33,6 @@ export function unavailable(): string | null {
   return null;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function killNetnsPidsSync(ns: string): void {
   let out = '';
@@ -74,7 +58,7 @@ export async function sweepStale(): Promise<string[]> {
   const names = (await ip('netns', 'list')).split('\n').map((l) => l.split(' ')[0] ?? '');
   const stale = names.filter((n) => {
     const m = new RegExp(`^${NETNS_PREFIX}(\\d+)(-far)?$`).exec(n);
-    return m !== null && !alive(Number(m[1]));
+    return m !== null && !processAlive(Number(m[1]));
   });
   for (const n of stale) {
     killNetnsPidsSync(n);

@@ -14,14 +14,17 @@ const PREFIX = 'wren-lab-';
 export const LAB_DEV = 'wlab0';
 const FAR_DEV = 'wlab1';
 
-async function ip(...args: string[]): Promise<string> {
+/** Runs `ip args...`; a failure names the command and what `ip` said. (Also used by bench/ and tests.) */
+export async function ipCommand(args: readonly string[], options: { maxBuffer?: number } = {}): Promise<string> {
   try {
-    return (await run('ip', args, { encoding: 'utf8' })).stdout;
+    return (await run('ip', [...args], { encoding: 'utf8', ...(options.maxBuffer ? { maxBuffer: options.maxBuffer } : {}) })).stdout;
   } catch (err) {
     const e = err as Error & { stderr?: string };
     throw new Error(`ip ${args.join(' ')}: ${(e.stderr ?? '').trim() || e.message}`);
   }
 }
+
+const ip = (...args: string[]): Promise<string> => ipCommand(args);
 
 /** Why `--kernel` cannot run here, or null. */
 export function kernelUnavailable(): string | null {
@@ -35,7 +38,8 @@ export function kernelUnavailable(): string | null {
   return null;
 }
 
-function alive(pid: number): boolean {
+/** True while a process of that pid exists (EPERM: it exists, it is not ours). */
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -44,15 +48,23 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Removes `wren-lab-<pid>` namespaces whose process is gone; returns their names. */
-export async function sweepStaleLabNamespaces(): Promise<string[]> {
+/**
+ * Removes the namespaces whose name matches `pattern` (its first group: the pid of the process
+ * that made it) and whose process is gone; returns their names.
+ */
+export async function sweepNamespaces(pattern: RegExp): Promise<string[]> {
   const names = (await ip('netns', 'list')).split('\n').map((l) => l.split(' ')[0] ?? '');
   const stale = names.filter((n) => {
-    const m = new RegExp(`^${PREFIX}(\\d+)$`).exec(n);
-    return m !== null && Number(m[1]) !== process.pid && !alive(Number(m[1]));
+    const m = pattern.exec(n);
+    return m !== null && Number(m[1]) !== process.pid && !processAlive(Number(m[1]));
   });
   for (const n of stale) await ip('netns', 'del', n).catch(() => undefined);
   return stale;
+}
+
+/** Removes `wren-lab-<pid>` namespaces whose process is gone; returns their names. */
+export async function sweepStaleLabNamespaces(): Promise<string[]> {
+  return sweepNamespaces(new RegExp(`^${PREFIX}(\\d+)$`));
 }
 
 export interface LabNamespace {

@@ -4,43 +4,20 @@
 // the two namespaces. Namespaces left by a test run that died are removed at the next start
 // (only those whose creating process is gone, so concurrent runs do not disturb each other).
 
-import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import type { FibBackend, FibRoute, FibTableOptions } from '../../../src/fib/index.js';
+import { ipCommand, sweepNamespaces } from '../../../src/lab/netns.js';
 import { V4, V6, type FibTestEnv } from './compliance.js';
 
-const run = promisify(execFile);
 const PREFIX = 'wren-fib-';
 export const NEAR_DEV = 'wfib0';
 const FAR_DEV = 'wfib1';
 
-async function ip(...args: string[]): Promise<string> {
-  try {
-    return (await run('ip', args, { encoding: 'utf8' })).stdout;
-  } catch (err) {
-    const e = err as Error & { stderr?: string };
-    throw new Error(`ip ${args.join(' ')}: ${(e.stderr ?? '').trim() || e.message}`);
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+const ip = (...args: string[]): Promise<string> => ipCommand(args);
 
 /** Removes `wren-fib-<pid>-*` namespaces whose process is gone. */
-export async function sweepStaleNamespaces(): Promise<string[]> {
-  const names = (await ip('netns', 'list')).split('\n').map((l) => l.split(' ')[0] ?? '');
-  const stale = names.filter((n) => {
-    const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(n);
-    return m !== null && !alive(Number(m[1]));
-  });
-  for (const n of stale) await ip('netns', 'del', n).catch(() => undefined);
-  return stale;
+export function sweepStaleNamespaces(): Promise<string[]> {
+  return sweepNamespaces(new RegExp(`^${PREFIX}(\\d+)-`));
 }
 
 export interface TestNetwork {
