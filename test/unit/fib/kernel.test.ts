@@ -3,11 +3,11 @@
 
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Iproute2Fib, type FibChange } from '../../../src/fib/index.js';
+import { Iproute2Fib } from '../../../src/fib/index.js';
 import { IpBatchProcess } from '../../../src/fib/iproute2-batch.js';
 import { skipTitle } from '../../helpers/until.js';
 import { V4, describeFibCompliance } from './compliance.js';
-import { createTestNetwork, kernelTestEnv, probeKernel, type TestNetwork } from './netns.js';
+import { batchRoundTrip, createTestNetwork, kernelTestEnv, probeKernel, routeBatches, routeRate, type TestNetwork } from './netns.js';
 
 const skip = await probeKernel();
 
@@ -50,15 +50,9 @@ describe.skipIf(skip !== null)(skipTitle('kernel FIB via iproute2: beyond the co
 
   it('installs, changes and removes 10,000 routes in one batch each (speed printed)', async () => {
     const n = 10_000;
-    const rate = (ms: number): string => `${n} routes in ${ms.toFixed(0)} ms = ${Math.round(n / (ms / 1000))} routes/s`;
-    const single: FibChange[] = [];
-    const ecmp: FibChange[] = [];
-    const del: FibChange[] = [];
-    for (let i = 0; i < n; i++) {
-      single.push({ op: 'replace', route: { prefix: v4Prefix(i), nextHops: [{ address: V4.hops[i % 4]! }] } });
-      ecmp.push({ op: 'replace', route: { prefix: v4Prefix(i), nextHops: V4.hops.map((address) => ({ address })) } });
-      del.push({ op: 'delete', route: { prefix: v4Prefix(i), nextHops: [] } });
-    }
+    const rate = (ms: number): string => routeRate(n, ms);
+    const batches = routeBatches(n, v4Prefix);
+    const { single } = batches;
 
     // The floor first (it also pays for the table's first growth): the same lines piped to a fresh `ip -batch`.
     const floor = (lines: string[]): number => {
@@ -72,21 +66,7 @@ describe.skipIf(skip !== null)(skipTitle('kernel FIB via iproute2: beyond the co
     console.log(`plain ip -batch (floor): add ${rate(floorAdd)}; delete ${rate(floorDel)}`);
 
     const fib = await Iproute2Fib.open({ netns: net.ns });
-    const time = async (what: string, changes: FibChange[]): Promise<void> => {
-      const t0 = performance.now();
-      const r = await fib.apply(changes);
-      const ms = performance.now() - t0;
-      expect(r.failed).toBe(0);
-      console.log(`iproute2 backend: ${what}: ${rate(ms)}`);
-    };
-    await time('add, one next hop', single);
-    expect(await fib.list()).toHaveLength(n);
-    await time('replace by 4-way ECMP', ecmp);
-    const listed = await fib.list();
-    expect(listed).toHaveLength(n);
-    expect(listed.every((r) => r.nextHops.length === 4)).toBe(true);
-    await time('delete', del);
-    expect(await fib.list()).toEqual([]);
+    await batchRoundTrip(fib, 'iproute2 backend', batches);
     await fib.close();
   }, 120_000);
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NetlinkFib, loadNetlinkShim, openKernelFib, readHostAddresses, type FibChange } from '../../../src/fib/index.js';
 import { skipTitle } from '../../helpers/until.js';
 import { V4, V6, describeFibCompliance } from './compliance.js';
-import { createTestNetwork, kernelTestEnv, probeKernel, type TestNetwork } from './netns.js';
+import { batchRoundTrip, createTestNetwork, kernelTestEnv, probeKernel, routeBatches, type TestNetwork } from './netns.js';
 
 const run = promisify(execFile);
 const skip = await probeKernel(() => {
@@ -122,31 +122,8 @@ describe.skipIf(skip !== null)(skipTitle('kernel FIB via rtnetlink: beyond the c
 
   it('installs, changes and removes 10,000 routes in one apply each (speed printed)', async () => {
     const n = 10_000;
-    const rate = (ms: number): string => `${n} routes in ${ms.toFixed(0)} ms = ${Math.round(n / (ms / 1000))} routes/s`;
-    const single: FibChange[] = [];
-    const ecmp: FibChange[] = [];
-    const del: FibChange[] = [];
-    for (let i = 0; i < n; i++) {
-      single.push({ op: 'replace', route: { prefix: v4Prefix(i), nextHops: [{ address: V4.hops[i % 4]! }] } });
-      ecmp.push({ op: 'replace', route: { prefix: v4Prefix(i), nextHops: V4.hops.map((address) => ({ address })) } });
-      del.push({ op: 'delete', route: { prefix: v4Prefix(i), nextHops: [] } });
-    }
     const fib = await NetlinkFib.open({ netns: net.ns });
-    const time = async (what: string, changes: FibChange[]): Promise<void> => {
-      const t0 = performance.now();
-      const r = await fib.apply(changes);
-      const ms = performance.now() - t0;
-      expect(r.failed).toBe(0);
-      console.log(`rtnetlink backend: ${what}: ${rate(ms)}`);
-    };
-    await time('add, one next hop', single);
-    expect(await fib.list()).toHaveLength(n);
-    await time('replace by 4-way ECMP', ecmp);
-    const listed = await fib.list();
-    expect(listed).toHaveLength(n);
-    expect(listed.every((r) => r.nextHops.length === 4)).toBe(true);
-    await time('delete', del);
-    expect(await fib.list()).toEqual([]);
+    await batchRoundTrip(fib, 'rtnetlink backend', routeBatches(n, v4Prefix));
     const { stdout } = await run('ip', ['-n', net.ns, 'route', 'show', 'proto', '87']);
     expect(stdout).toBe('');
     await fib.close();
