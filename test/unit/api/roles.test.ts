@@ -1,22 +1,11 @@
 // RFC 9234 roles: negotiation refuses incompatible roles; OTC stops route leaks.
-import { afterEach, describe, expect, it } from 'vitest';
-import { Speaker } from '../../../src/api/speaker.js';
+import { describe, expect, it } from 'vitest';
 import { otcEgress, otcIngress } from '../../../src/api/roles.js';
 import { Role, type PathAttribute } from '../../../src/wire/index.js';
 import { until } from '../../helpers/until.js';
+import { useSpeakers } from '../../helpers/speakers.js';
 
-const speakers: Speaker[] = [];
-afterEach(async () => {
-  await Promise.all(speakers.splice(0).map((s) => s.stop()));
-});
-
-
-async function speaker(address: string, asn: number): Promise<Speaker> {
-  const s = new Speaker({ localAsn: asn, routerId: address, listen: { address, port: 0 }, idleHoldTime: 1, connectRetryTime: 1 });
-  await s.start();
-  speakers.push(s);
-  return s;
-}
+const { speaker } = useSpeakers();
 
 const base: PathAttribute[] = [{ type: 'origin', flags: 0x40, origin: 0 }];
 const otc = (asn: number): PathAttribute => ({ type: 'otc', flags: 0xc0, asn });

@@ -1,26 +1,12 @@
 // The Speaker keeping a forwarding table (MemoryFib) in step with its Loc-RIB: ECMP routes in,
 // withdrawals out, routes kept across a restart and reconciled, removed on a clean stop.
-import { afterEach, describe, expect, it } from 'vitest';
-import { Speaker, type PeerConfig } from '../../../src/api/speaker.js';
+import { describe, expect, it } from 'vitest';
+import { Speaker } from '../../../src/api/speaker.js';
 import { MemoryFib, MemoryKernel, type FibRoute } from '../../../src/fib/index.js';
 import { until } from '../../helpers/until.js';
+import { link, useSpeakers } from '../../helpers/speakers.js';
 
-const speakers: Speaker[] = [];
-afterEach(async () => {
-  await Promise.all(speakers.splice(0).map((s) => s.stop()));
-});
-
-async function speaker(address: string, asn: number, extra: Partial<ConstructorParameters<typeof Speaker>[0]> = {}): Promise<Speaker> {
-  const s = new Speaker({ localAsn: asn, routerId: address, listen: { address, port: 0 }, idleHoldTime: 1, connectRetryTime: 1, ...extra });
-  await s.start();
-  speakers.push(s);
-  return s;
-}
-
-function link(a: Speaker, b: Speaker, extraA: Partial<PeerConfig> = {}): void {
-  b.addPeer({ address: a.listenAddress!.address, remoteAsn: a.options.localAsn, passive: true });
-  a.addPeer({ address: b.listenAddress!.address, remoteAsn: b.options.localAsn, port: b.listenAddress!.port, localAddress: a.listenAddress!.address, ...extraA });
-}
+const { speaker, speakers } = useSpeakers();
 
 const sorted = (routes: FibRoute[]) =>
   routes.map((r) => ({ prefix: r.prefix, hops: r.nextHops.map((h) => h.address).sort() })).sort((x, y) => x.prefix.localeCompare(y.prefix));

@@ -1,28 +1,10 @@
 // Wren speakers in one process, over real loopback TCP.
-import { afterEach, describe, expect, it } from 'vitest';
-import { Speaker, type PeerConfig } from '../../../src/api/speaker.js';
+import { describe, expect, it } from 'vitest';
+import { Speaker } from '../../../src/api/speaker.js';
 import { until } from '../../helpers/until.js';
+import { link, useSpeakers } from '../../helpers/speakers.js';
 
-const speakers: Speaker[] = [];
-afterEach(async () => {
-  await Promise.all(speakers.splice(0).map((s) => s.stop()));
-});
-
-
-async function speaker(address: string, asn: number, extra: Partial<ConstructorParameters<typeof Speaker>[0]> = {}): Promise<Speaker> {
-  const s = new Speaker({ localAsn: asn, routerId: address, listen: { address, port: 0 }, idleHoldTime: 1, connectRetryTime: 1, ...extra });
-  await s.start();
-  speakers.push(s);
-  return s;
-}
-
-/** Peers a with b: a connects from its own address to b's listener, b only waits. */
-function link(a: Speaker, b: Speaker, extraA: Partial<PeerConfig> = {}, extraB: Partial<PeerConfig> = {}): void {
-  const aAddr = a.listenAddress!.address;
-  const bAddr = b.listenAddress!.address;
-  b.addPeer({ address: aAddr, remoteAsn: a.options.localAsn, passive: true, ...extraB });
-  a.addPeer({ address: bAddr, remoteAsn: b.options.localAsn, port: b.listenAddress!.port, localAddress: aAddr, ...extraA });
-}
+const { speaker, speakers } = useSpeakers();
 
 const established = (s: Speaker, n = 1) => () => s.peerStates().filter((p) => p.state === 'Established').length === n;
 

@@ -3,33 +3,16 @@
 // the kernel checks signatures on loopback as on any interface, so no namespace is needed.
 
 import { createServer, type Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { Speaker, type PeerConfig } from '../../../src/api/speaker.js';
+import { describe, expect, it } from 'vitest';
+import { Speaker } from '../../../src/api/speaker.js';
 import { getTtl, preparedSocket, setMd5, setMinTtl, sockoptUnavailable } from '../../../src/session/sockopt.js';
 import { skipTitle, until } from '../../helpers/until.js';
+import { link, useSpeakers } from '../../helpers/speakers.js';
 
 const unavailable = process.platform !== 'linux' ? 'not Linux' : sockoptUnavailable();
 const run = unavailable ? it.skip : it;
 
-const speakers: Speaker[] = [];
-afterEach(async () => {
-  await Promise.all(speakers.splice(0).map((s) => s.stop()));
-});
-
-async function speaker(address: string, asn: number): Promise<Speaker> {
-  const s = new Speaker({ localAsn: asn, routerId: address, listen: { address, port: 0 }, idleHoldTime: 1, connectRetryTime: 1 });
-  await s.start();
-  speakers.push(s);
-  return s;
-}
-
-/** a connects to b; b only waits. */
-function link(a: Speaker, b: Speaker, extraA: Partial<PeerConfig> = {}, extraB: Partial<PeerConfig> = {}): void {
-  const aAddr = a.listenAddress!.address;
-  const bAddr = b.listenAddress!.address;
-  b.addPeer({ address: aAddr, remoteAsn: a.options.localAsn, passive: true, ...extraB });
-  a.addPeer({ address: bAddr, remoteAsn: b.options.localAsn, port: b.listenAddress!.port, localAddress: aAddr, ...extraA });
-}
+const { speaker } = useSpeakers();
 
 const established = (s: Speaker) => () => s.peerStates().some((p) => p.state === 'Established');
 
